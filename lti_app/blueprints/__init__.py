@@ -1,0 +1,13 @@
+"""HTTP: one blueprint package per page group."""
+
+
+def register_blueprints(app):
+    from .auth import bp as auth
+    from .demo import bp as demo
+    from .health import bp as health
+    from .launch import bp as launch
+    from .student import bp as student
+    from .dashboard import bp as dashboard
+
+    for blueprint in (health, launch, auth, student, dashboard, demo):
+        app.register_blueprint(blueprint)

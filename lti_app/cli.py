@@ -1,0 +1,64 @@
+"""Command line: flask consumers add, flask admins create, flask demo."""
+import json
+import secrets
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .errors import UserFacingError
+from .services import consumers as consumer_service
+
+consumers_cli = AppGroup("consumers", help="LMS registrations.")
+admins_cli = AppGroup("admins", help="Local administrator accounts.")
+
+
+@consumers_cli.command("add")
+@click.argument("name")
+@click.option("--key", help="Use this consumer key instead of a generated one.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def add_consumer(name, key, as_json):
+    """Register an LMS: prints its new LTI 1.1 key and secret."""
+    consumer = _or_exit(lambda: consumer_service.create_consumer(name, key))
+    if as_json:
+        click.echo(json.dumps({"id": consumer.id, "name": consumer.name, "key": consumer.key,
+                               "secret": consumer.secret}))
+    else:
+        click.echo(f"key: {consumer.key}\nsecret: {consumer.secret}")
+
+
+@admins_cli.command("create")
+@click.argument("email")
+@click.option("--password", help="Defaults to a generated one, printed once.")
+@click.option("--superuser/--no-superuser", default=True, help="Sees every consumer.")
+def create_admin(email, password, superuser):
+    """Make a local administrator who can log in to the dashboard outside an LMS."""
+    password = password or secrets.token_urlsafe(12)
+    admin = _or_exit(lambda: consumer_service.create_admin(email, password, superuser))
+    click.echo(f"administrator: {admin.email}\npassword: {password}")
+
+
+@click.command("demo")
+@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def demo(port, host):
+    """Seed a demo consumer and exam, then serve the demo page."""
+    from .services import demo as demo_service
+
+    demo_service.seed()
+    current_app.config["DEMO_MODE"] = True
+    click.echo(f"Examgate demo: open http://{host}:{port}/demo")
+    current_app.run(host=host, port=port)
+
+
+def _or_exit(action):
+    try:
+        return action()
+    except UserFacingError as error:
+        raise click.ClickException(error.message)
+
+
+def register_commands(app):
+    app.cli.add_command(consumers_cli)
+    app.cli.add_command(admins_cli)
+    app.cli.add_command(demo)

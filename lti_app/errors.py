@@ -1,0 +1,56 @@
+"""Error pages for people, JSON for the API; never a stack trace."""
+import logging
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class UserFacingError(Exception):
+    """A refusal to show as it is: `message` is written for the person who made the request."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, status=None, code=None, param=None):
+        super().__init__(message)
+        self.message = message
+        self.status = status or self.status
+        self.code = code or self.code
+        self.param = param
+
+
+def wants_json():
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status, title, message, code=None, param=None):
+    if wants_json():
+        body = {"error": {"code": code or title.lower().replace(" ", "_"), "message": message, "param": param}}
+        return jsonify(body), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(UserFacingError)
+    def user_facing(error):
+        return error_response(error.status, error.code.replace("_", " ").capitalize(), error.message,
+                              error.code, error.param)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if request.headers.get("HX-Request"):
+            return "", 400, {"HX-Refresh": "true"}
+        return error_response(400, "Form expired", "The form had expired. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return error_response(error.code, error.name, error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "Something went wrong",
+                              "Examgate hit an unexpected error. Nothing you sent was lost; please try again.")

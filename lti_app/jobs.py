@@ -1,0 +1,45 @@
+"""The RQ queue handle. With no REDIS_URL, jobs run inline over fakeredis (laptop mode);
+the tests keep them queued there and run them with a worker."""
+from dataclasses import dataclass
+
+from flask import current_app
+from redis import Redis
+from rq import Queue, Retry
+
+QUEUE_NAME = "examgate"
+
+
+@dataclass
+class _Connection:
+    redis: Redis
+    queue: Queue
+
+
+class JobQueue:
+    """Per-app Redis connection and RQ queue, reached through the current app."""
+
+    def init_app(self, app):
+        url = app.config.get("REDIS_URL")
+        if url:
+            redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+            queue = Queue(QUEUE_NAME, connection=redis)
+        else:
+            import fakeredis
+
+            redis = fakeredis.FakeRedis()
+            queue = Queue(QUEUE_NAME, connection=redis, is_async=not app.config.get("JOBS_INLINE", True))
+        app.extensions["examgate_jobs"] = _Connection(redis, queue)
+
+    @property
+    def redis(self) -> Redis:
+        return current_app.extensions["examgate_jobs"].redis
+
+    @property
+    def queue(self) -> Queue:
+        return current_app.extensions["examgate_jobs"].queue
+
+    def enqueue(self, func_path, *args, retry_intervals=None, job_id=None, **options):
+        """Enqueue a job by dotted name; jobs take row ids, never objects."""
+        if retry_intervals:
+            options["retry"] = Retry(max=len(retry_intervals), interval=list(retry_intervals))
+        return self.queue.enqueue(func_path, *args, job_id=job_id, **options)

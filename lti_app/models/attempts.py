@@ -1,0 +1,98 @@
+"""Attempts, their append-only CMI log, question scores, re-marks and discounts."""
+from ..extensions import db
+from .base import JsonDocument, UTCDateTime, created_column, utcnow
+
+
+class Attempt(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    resource_id = db.Column(db.ForeignKey("resource.id"), nullable=False)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    exam_version_id = db.Column(db.ForeignKey("exam_version.id"), nullable=False)
+    number = db.Column(db.Integer, nullable=False, default=1)
+    status = db.Column(db.String(20), nullable=False, default="open")  # open, finished
+    started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    finished_at = db.Column(UTCDateTime)
+    last_commit_at = db.Column(UTCDateTime)
+    completion_status = db.Column(db.String(30), nullable=False, default="unknown")
+    success_status = db.Column(db.String(30), nullable=False, default="unknown")
+    score = db.Column(db.Float)  # 0–1 after re-marks and discounts; None: no score yet
+    raw_score = db.Column(db.Float)
+    max_score = db.Column(db.Float)
+    time_spent_seconds = db.Column(db.Float, nullable=False, default=0)
+    state = db.Column(JsonDocument, nullable=False, default=dict)  # current CMI values by key
+    state_times = db.Column(JsonDocument, nullable=False, default=dict)  # key -> sequence that set it
+    session_key = db.Column(db.String(64))  # the window allowed to save
+    deleted_at = db.Column(UTCDateTime)
+    deleted_by = db.Column(db.String(300))
+
+    resource = db.relationship("Resource")
+    user = db.relationship("User")
+    exam_version = db.relationship("ExamVersion")
+
+    __table_args__ = (db.Index("ix_attempt_resource_user", "resource_id", "user_id"),)
+
+
+class CommitBatch(db.Model):
+    """A received commit: idempotency by batch id, and the receipt."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    attempt_id = db.Column(db.ForeignKey("attempt.id"), nullable=False)
+    batch_id = db.Column(db.String(64), nullable=False)
+    sequence = db.Column(db.Integer, nullable=False)
+    element_count = db.Column(db.Integer, nullable=False)
+    received_at = created_column()
+
+    __table_args__ = (db.UniqueConstraint("attempt_id", "batch_id"),)
+
+
+class CmiElement(db.Model):
+    """One CMI value as the browser set it: the append-only log."""
+
+    id = db.Column(db.BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
+    attempt_id = db.Column(db.ForeignKey("attempt.id"), nullable=False)
+    batch_id = db.Column(db.String(64), nullable=False)
+    sequence = db.Column(db.Integer, nullable=False)
+    key = db.Column(db.String(255), nullable=False)
+    value = db.Column(db.Text, nullable=False)
+    client_time = db.Column(UTCDateTime)
+    server_time = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (db.Index("ix_cmi_element_attempt", "attempt_id", "id"),)
+
+
+class QuestionScore(db.Model):
+    """A question's (objective) or part's (interaction) score in one attempt, as the package says."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    attempt_id = db.Column(db.ForeignKey("attempt.id"), nullable=False)
+    item_id = db.Column(db.String(255), nullable=False)  # "q0" for a question, "q0p1" for a part
+    kind = db.Column(db.String(10), nullable=False)  # question, part
+    position = db.Column(db.Integer, nullable=False, default=0)
+    raw = db.Column(db.Float)
+    max = db.Column(db.Float)
+
+    __table_args__ = (db.UniqueConstraint("attempt_id", "item_id"),)
+
+
+class Remark(db.Model):
+    """An instructor's override of one question's or part's score in one attempt."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    attempt_id = db.Column(db.ForeignKey("attempt.id"), nullable=False, index=True)
+    item_id = db.Column(db.String(255), nullable=False)
+    score = db.Column(db.Float, nullable=False)
+    reason = db.Column(db.Text, nullable=False, default="")
+    created_by = db.Column(db.String(300), nullable=False)
+    created_at = created_column()
+
+
+class Discount(db.Model):
+    """A part or question discounted for the whole resource."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    resource_id = db.Column(db.ForeignKey("resource.id"), nullable=False, index=True)
+    item_id = db.Column(db.String(255), nullable=False)
+    mode = db.Column(db.String(20), nullable=False)  # remove, full_marks
+    created_by = db.Column(db.String(300), nullable=False)
+    created_at = created_column()
+    removed_at = db.Column(UTCDateTime)

@@ -1,0 +1,1 @@
+"""The product's verbs. Nothing here reads Flask's request."""

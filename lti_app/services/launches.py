@@ -1,0 +1,118 @@
+"""Recording a verified launch: context, resource, user and enrolment, created or updated."""
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import UserFacingError
+from ..extensions import db
+from ..lti.roles import examgate_role
+from ..models import Context, Enrolment, Launch, Resource, User
+
+log = logging.getLogger(__name__)
+
+CANVAS_OUTCOME_EXTENSIONS = {
+    "ext_outcome_data_values_accepted": None,  # "url,text": each accepted kind is kept
+    "ext_outcome_result_total_score_accepted": "result_total_score",
+    "ext_outcome_submission_submitted_at_accepted": "submitted_at",
+}
+
+
+@dataclass
+class LaunchData:
+    """What any LTI version tells us about a launch, in Examgate's words."""
+
+    context_id: str
+    resource_link_id: str
+    user_id: str
+    roles: list
+    lti_version: str = "1.1"
+    context_title: str = ""
+    context_label: str = ""
+    resource_title: str = ""
+    name: str = ""
+    email: str = ""
+    username: str = ""
+    lis_result_sourcedid: str | None = None
+    outcome_service_url: str | None = None
+    outcome_extensions: list = field(default_factory=list)
+    custom: dict = field(default_factory=dict)
+
+
+def from_lti11(params: dict) -> LaunchData:
+    """Read an LTI 1.1 form; a missing required parameter is refused by name."""
+    for name in ("resource_link_id", "user_id"):
+        if not params.get(name):
+            raise UserFacingError(f"The launch has no {name}; the LMS must send one.", 400, "missing_parameter", name)
+    name = params.get("lis_person_name_full") or " ".join(
+        p for p in (params.get("lis_person_name_given"), params.get("lis_person_name_family")) if p)
+    return LaunchData(
+        context_id=params.get("context_id") or f"resource:{params['resource_link_id']}",
+        resource_link_id=params["resource_link_id"],
+        user_id=params["user_id"],
+        roles=params.get("roles", "").split(","),
+        context_title=params.get("context_title", ""),
+        context_label=params.get("context_label", ""),
+        resource_title=params.get("resource_link_title", ""),
+        name=name,
+        email=params.get("lis_person_contact_email_primary", ""),
+        username=params.get("ext_user_username") or params.get("lis_person_sourcedid", ""),
+        lis_result_sourcedid=params.get("lis_result_sourcedid") or None,
+        outcome_service_url=params.get("lis_outcome_service_url") or None,
+        outcome_extensions=_outcome_extensions(params),
+        custom={k[len("custom_"):]: v for k, v in params.items() if k.startswith("custom_")},
+    )
+
+
+def _outcome_extensions(params):
+    accepted = [kind.strip() for kind in params.get("ext_outcome_data_values_accepted", "").split(",")
+                if kind.strip()]
+    extensions = [f"result_data_{kind}" for kind in accepted if kind in ("text", "url")]
+    for param, extension in CANVAS_OUTCOME_EXTENSIONS.items():
+        if extension and params.get(param, "").lower() == "true":
+            extensions.append(extension)
+    return extensions
+
+
+def record_launch(consumer, data: LaunchData) -> Launch:
+    """Create or update everything the launch names, in one transaction."""
+    try:
+        return _record(consumer, data)
+    except IntegrityError:
+        # Two first launches raced to create the same row: the second one now finds it.
+        db.session.rollback()
+        return _record(consumer, data)
+
+
+def _record(consumer, data):
+    context = _upsert(Context, dict(consumer_id=consumer.id, lti_context_id=data.context_id),
+                      title=data.context_title, label=data.context_label)
+    resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
+                       context=context, title=data.resource_title)
+    user = _upsert(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
+                   name=data.name, email=data.email, username=data.username)
+    role = examgate_role(data.roles)
+    db.session.flush()
+    enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
+    enrolment.source = "launch"
+    launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,
+                    roles=",".join(r.strip() for r in data.roles), role=role,
+                    lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
+                    outcome_service_url=data.outcome_service_url,
+                    outcome_extensions=data.outcome_extensions)
+    db.session.add(launch)
+    db.session.commit()
+    log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
+              launch.id, user.id, role, resource.id, consumer.id)
+    return launch
+
+
+def _upsert(model, keys, **values):
+    row = model.query.filter_by(**keys).one_or_none()
+    if row is None:
+        row = model(**keys)
+        db.session.add(row)
+    for name, value in values.items():
+        if value or getattr(row, name, None) is None:
+            setattr(row, name, value)
+    return row

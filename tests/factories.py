@@ -1,0 +1,37 @@
+"""Small builders for rows and signed launches used across the tests."""
+from urllib.parse import parse_qsl
+
+from lti import ToolConsumer
+
+from lti_app.services.consumers import create_consumer
+
+LAUNCH_URL = "http://examgate.test/lti/launch"
+
+LEARNER = {"user_id": "student-1", "roles": "Learner", "lis_person_name_full": "Ada Learner",
+           "lis_person_contact_email_primary": "ada@example.edu", "lis_result_sourcedid": "sourcedid-ada",
+           "lis_outcome_service_url": "http://lms.test/outcomes"}
+INSTRUCTOR = {"user_id": "teacher-1", "roles": "urn:lti:role:ims/lis/Instructor",
+              "lis_person_name_full": "Tom Teacher"}
+
+
+def consumer(name="Test LMS", key="test-key", secret="test-secret"):
+    return create_consumer(name, key=key, secret=secret)
+
+
+def launch_params(person=LEARNER, **overrides):
+    params = {"lti_message_type": "basic-lti-launch-request", "lti_version": "LTI-1p0",
+              "resource_link_id": "link-1", "resource_link_title": "Week 1 quiz",
+              "context_id": "course-1", "context_title": "Algebra", **person}
+    params.update(overrides)
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def signed_launch(key="test-key", secret="test-secret", url=LAUNCH_URL, oauth=None, **params):
+    """A launch body signed by the `lti` package's ToolConsumer (a signer we did not write)."""
+    tool_consumer = ToolConsumer(key, secret, params=launch_params(**params), launch_url=url)
+    request = tool_consumer.generate_launch_request(**(oauth or {}))
+    return dict(parse_qsl(request.body.decode()))
+
+
+def launch(client, key="test-key", secret="test-secret", **params):
+    return client.post("/lti/launch", data=signed_launch(key, secret, **params))

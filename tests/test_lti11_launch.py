@@ -1,0 +1,156 @@
+"""LTI 1.1 launches signed by the `lti` package's ToolConsumer."""
+import time
+
+import pytest
+from oauthlib.oauth1 import Client, SIGNATURE_TYPE_BODY
+from urllib.parse import parse_qsl, urlencode
+
+from lti_app.models import Context, Enrolment, Launch, Resource, User
+from tests import factories
+from tests.factories import INSTRUCTOR, LEARNER, launch, signed_launch
+
+
+@pytest.fixture
+def consumer(app):
+    return factories.consumer()
+
+
+def rows():
+    return tuple(model.query.count() for model in (Context, Resource, User, Launch, Enrolment))
+
+
+def test_learner_lands_on_the_student_page(client, consumer):
+    response = launch(client)
+    assert response.status_code == 302
+    resource = Resource.query.one()
+    assert response.location.startswith(f"/resources/{resource.id}?lt=")
+    page = client.get(response.location)
+    assert page.status_code == 200
+    assert b"Week 1 quiz" in page.data and b"Ada Learner" in page.data
+
+
+def test_instructor_lands_on_the_dashboard(client, consumer):
+    response = launch(client, person=INSTRUCTOR)
+    resource = Resource.query.one()
+    assert response.location.startswith(f"/dashboard/resources/{resource.id}")
+    assert client.get(response.location).status_code == 200
+
+
+@pytest.mark.parametrize("roles", ["Instructor", "urn:lti:instrole:ims/lis/Administrator",
+                                   "TeachingAssistant,Learner", "ContentDeveloper"])
+def test_staff_role_spellings_reach_the_dashboard(client, consumer, roles):
+    response = launch(client, person={**INSTRUCTOR, "roles": roles})
+    assert "/dashboard/" in response.location
+
+
+def test_launch_records_outcome_details(client, consumer):
+    launch(client, ext_outcome_data_values_accepted="url,text",
+           ext_outcome_result_total_score_accepted="true")
+    recorded = Launch.query.one()
+    assert recorded.lis_result_sourcedid == "sourcedid-ada"
+    assert recorded.outcome_service_url == "http://lms.test/outcomes"
+    assert recorded.outcome_extensions == ["result_data_url", "result_data_text", "result_total_score"]
+    assert recorded.user.email == "ada@example.edu"
+    assert recorded.resource.context.title == "Algebra"
+
+
+def test_instructor_sourcedid_is_not_kept_for_reporting(client, consumer):
+    launch(client, person={**INSTRUCTOR, "lis_result_sourcedid": "teacher-sourcedid"})
+    assert Launch.query.one().lis_result_sourcedid is None
+
+
+def test_second_launch_updates_rather_than_duplicates(client, consumer):
+    launch(client)
+    launch(client, lis_person_name_full="Ada Lovelace", context_title="Algebra II")
+    assert User.query.count() == 1 and Context.query.count() == 1 and Launch.query.count() == 2
+    assert User.query.one().name == "Ada Lovelace"
+    assert Context.query.one().title == "Algebra II"
+
+
+def test_users_are_kept_apart_per_consumer(client, consumer):
+    factories.consumer(name="Other LMS", key="other-key", secret="other-secret")
+    launch(client)
+    launch(client, key="other-key", secret="other-secret")
+    assert User.query.count() == 2 and Resource.query.count() == 2
+
+
+def _refused(client, body, status, words):
+    before = rows()
+    response = client.post("/lti/launch", data=body)
+    assert response.status_code == status
+    assert words.lower() in response.get_data(as_text=True).lower()
+    assert rows() == before
+
+
+def test_wrong_secret_is_refused(client, consumer):
+    _refused(client, signed_launch(secret="wrong"), 401, "signature does not match")
+
+
+def test_unknown_key_is_refused(client, consumer):
+    _refused(client, signed_launch(key="nobody", secret="x"), 401, "not registered")
+
+
+def test_replayed_nonce_is_refused(client, consumer):
+    body = signed_launch()
+    assert client.post("/lti/launch", data=body).status_code == 302
+    _refused(client, body, 401, "already used")
+
+
+def test_plaintext_signature_is_refused(client, consumer):
+    _refused(client, signed_launch(oauth={"signature_method": "PLAINTEXT"}), 401, "HMAC-SHA1")
+
+
+@pytest.mark.parametrize("offset, words", [(-3600, "seconds old"), (3600, "in the future")])
+def test_timestamp_outside_the_window_is_refused(client, consumer, offset, words):
+    body = signed_launch(oauth={"timestamp": str(int(time.time()) + offset)})
+    _refused(client, body, 401, words)
+
+
+def test_missing_resource_link_id_is_refused(client, consumer):
+    # The `lti` package will not sign a launch without resource_link_id; oauthlib signs it as an LMS would.
+    params = factories.launch_params(resource_link_id=None)
+    signer = Client("test-key", client_secret="test-secret", signature_type=SIGNATURE_TYPE_BODY)
+    _, _, body = signer.sign(factories.LAUNCH_URL, "POST", urlencode(params),
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+    _refused(client, dict(parse_qsl(body)), 400, "resource_link_id")
+
+
+def test_moodle_length_nonce_is_accepted(client, consumer):
+    body = signed_launch(oauth={"nonce": "0123456789abcdef0123456789abcdef"})
+    assert client.post("/lti/launch", data=body).status_code == 302
+
+
+def test_disabled_consumer_is_refused(client, consumer):
+    from lti_app.extensions import db
+
+    consumer.enabled = False
+    db.session.commit()
+    _refused(client, signed_launch(), 401, "not registered")
+
+
+def test_https_launch_behind_a_proxy_is_accepted(make_app):
+    app = make_app(TRUSTED_PROXIES=1)
+    with app.app_context():
+        factories.consumer()
+        body = signed_launch(url="https://examgate.test/lti/launch")
+        client = app.test_client()
+        plain = client.post("/lti/launch", data=body, base_url="http://examgate.test")
+        assert plain.status_code == 401  # the same request without the proxy's word fails
+        body = signed_launch(url="https://examgate.test/lti/launch")
+        proxied = client.post("/lti/launch", data=body, base_url="http://examgate.test",
+                              headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.0.0.1",
+                                       "X-Forwarded-Host": "examgate.test"})
+        assert proxied.status_code == 302
+
+
+def test_refusal_page_is_html_with_the_reason(client, consumer):
+    response = client.post("/lti/launch", data=signed_launch(secret="wrong"))
+    assert response.mimetype == "text/html"
+    assert b"Traceback" not in response.data
+
+
+def test_secret_never_reaches_the_log(client, consumer, caplog):
+    caplog.set_level("DEBUG")
+    launch(client)
+    client.post("/lti/launch", data=signed_launch(secret="wrong"))
+    assert "test-secret" not in caplog.text
