@@ -36,7 +36,7 @@ def classify_pox_reply(status: int, headers: Mapping[str, str], body: bytes) -> 
     """Classify an LTI 1.1 replaceResult reply (Canvas or Moodle)."""
     headers = CaseInsensitiveDict(headers)
     reply = parse_reply(body)
-    words = display_words(reply.description) or _body_words(body) or f"HTTP {status}"
+    words = display_words(reply.description) or reply.code_major or _body_words(body) or f"HTTP {status}"
 
     def verdict(action):
         return Verdict(action, status, reply.code_major, words, _retry_after(headers, action))
