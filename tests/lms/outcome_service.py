@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
-from oauthlib.oauth1.rfc5849 import signature
+from oauthlib.oauth1.rfc5849 import signature, utils
 
 NS = "http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0"
 TIMESTAMP_WINDOW_S = 90 * 60
@@ -140,13 +140,13 @@ class LocalLms:
                        "X-Rate-Limit-Remaining": f"{self.throttle.remaining():.1f}"}
 
     def _handle(self, url, headers, body) -> Reply:
+        if self.persona == "slow" and self._stopping.wait(self.delay):
+            return Reply(503, "shutting down")
         if headers.get("Content-Type", "").split(";")[0].strip() != "application/xml":
             return Reply(415, "Content-Type must be application/xml")
         problem = self._check_oauth(url, headers, body)
         if problem:
             return self._auth_failure(problem)
-        if self.persona == "slow" and self._stopping.wait(self.delay):
-            return Reply(503, "shutting down")
         if self.persona == "error500":
             return Reply(500, "Internal Server Error")
         if self.persona == "retry_after":
@@ -163,7 +163,9 @@ class LocalLms:
             return "Invalid authorization header"
         base = signature.signature_base_string(
             "POST", signature.base_string_uri(url), signature.normalize_parameters(list(params.items())))
-        if not hmac.compare_digest(signature.sign_hmac_sha1(base, self.secret, ""), claimed):
+        secret = f"{utils.escape(self.secret)}&".encode()  # RFC 5849 3.4.2, no token secret
+        expected = base64.b64encode(hmac.new(secret, base.encode(), hashlib.sha1).digest()).decode()
+        if not hmac.compare_digest(expected, claimed):
             return "Invalid authorization header"
         if params.get("oauth_body_hash") != base64.b64encode(hashlib.sha1(body).digest()).decode():
             return "Invalid authorization header"
