@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from oauthlib.oauth1.rfc5849 import signature, utils
@@ -156,8 +157,9 @@ class LocalLms:
         return self._replace_result(body)
 
     def _check_oauth(self, url, headers, body):
-        params = dict(signature.collect_parameters(headers={"Authorization": headers.get("Authorization", "")},
-                                                   exclude_oauth_signature=False))
+        params = dict(signature.collect_parameters(
+            uri_query=urlsplit(url).query, headers={"Authorization": headers.get("Authorization", "")},
+            exclude_oauth_signature=False))
         claimed = params.pop("oauth_signature", "")
         if params.get("oauth_consumer_key") != self.key or params.get("oauth_signature_method") != "HMAC-SHA1":
             return "Invalid authorization header"
@@ -169,7 +171,8 @@ class LocalLms:
             return "Invalid authorization header"
         if params.get("oauth_body_hash") != base64.b64encode(hashlib.sha1(body).digest()).decode():
             return "Invalid authorization header"
-        if abs(time.time() - int(params.get("oauth_timestamp", 0))) > TIMESTAMP_WINDOW_S:
+        timestamp = params.get("oauth_timestamp", "")
+        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TIMESTAMP_WINDOW_S:
             return "Timestamp too old or too far in the future, request has expired"
         with self._lock:
             if params.get("oauth_nonce") in self._nonces:

@@ -136,6 +136,19 @@ def test_canvas_refusals(description):
         assert not lms.scores
 
 
+def test_scripted_replies_come_first():
+    with LocalLms("canvas") as lms:
+        lms.queue_reply(503, "Service Unavailable")
+        assert [send(lms).action, send(lms).action] == ["retry_later", "stored"]
+        assert len(lms.scores["s-1"]) == 1
+
+
+def test_outcome_url_with_a_query_string():
+    with LocalLms("canvas") as lms:
+        lms.url += "?type_id=3&a=b%20c"
+        assert send(lms).action == "stored"
+
+
 def test_bad_secret_flags_the_consumer():
     with LocalLms("canvas") as lms:
         verdict = send(lms, secret="not-the-secret")
