@@ -59,7 +59,7 @@ class AttemptResult:
 
 
 def attempt_result(state: Mapping[str, str]) -> AttemptResult:
-    scorm12 = any(key.startswith("cmi.core.") for key in state)
+    scorm12 = any(str(key).startswith("cmi.core.") for key in state)
     prefix = "cmi.core." if scorm12 else "cmi."
     raw = _number(state.get(prefix + "score.raw"))
     max_ = _number(state.get(prefix + "score.max"))
