@@ -1,7 +1,7 @@
 """The one error the SCORM helpers raise: a package Examgate cannot use."""
 
 
-class PackageError(ValueError):
+class PackageError(Exception):
     """A SCORM package is unusable; ``message`` is written for the person uploading it."""
 
     def __init__(self, message: str):

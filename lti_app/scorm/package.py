@@ -131,7 +131,7 @@ def _check_limits(entries: list[zipfile.ZipInfo], max_unpacked_bytes: int, max_f
 
 
 def _too_large(max_unpacked_bytes: int) -> str:
-    return f"The package is larger than {max_unpacked_bytes / 1e6:g} MB once unpacked, the limit."
+    return f"The package unpacks to more than {max_unpacked_bytes / 1e6:g} MB, the limit."
 
 
 def _check_paths(entries: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
@@ -162,7 +162,7 @@ def _safe_path(name: str) -> str:
     return "" if normalized == "." else normalized
 
 
-def _read_all(archive, files: dict[str, zipfile.ZipInfo], max_unpacked_bytes: int, out_dir: Path | None) -> int:
+def _read_all(archive: zipfile.ZipFile, files: dict[str, zipfile.ZipInfo], max_unpacked_bytes: int, out_dir: Path | None) -> int:
     total = 0
     for path, entry in files.items():
         target = out_dir / path if out_dir else Path(os.devnull)
