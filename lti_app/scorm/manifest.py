@@ -20,6 +20,7 @@ its ``?``, in ``launch_parameters``.
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, TreeBuilder
 from xml.parsers import expat
@@ -31,7 +32,7 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 @dataclass(frozen=True)
 class Manifest:
-    scorm_version: str  # "2004" or "1.2"
+    scorm_version: Literal["2004", "1.2"]
     launch_path: str
     title: str
     notes: tuple[str, ...] = ()

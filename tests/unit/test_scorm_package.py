@@ -1,7 +1,7 @@
 import io
+import os
 import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -166,3 +166,18 @@ def test_zip_folder_is_deterministic(tmp_path):
 )
 def test_content_type_for(path, content_type):
     assert content_type_for(path) == content_type
+
+
+def test_unpack_losing_the_race_keeps_the_winners_copy(tmp_path, monkeypatch):
+    dest = tmp_path / "abc"
+    real_rename = os.rename
+
+    def rename_after_another_process(source, target):
+        dest.mkdir()
+        (dest / "index.html").write_text("theirs")
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename_after_another_process)
+    assert unpack_package(make_zip(GOOD), dest, **LIMITS) == dest
+    assert (dest / "index.html").read_text() == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["abc"]
