@@ -15,7 +15,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
 
 
-def test_settings(tmp_path, **overrides):
+def app_settings(tmp_path, **overrides):
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
@@ -55,7 +55,7 @@ def make_app(tmp_path, database_uri):
     created = []
 
     def build(**overrides):
-        app = create_app(test_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_uri, **overrides))
+        app = create_app(app_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_uri, **overrides))
         with app.app_context():
             if not created:
                 db.create_all()

@@ -5,11 +5,11 @@ from flask_migrate import downgrade, upgrade
 
 from lti_app import create_app
 from lti_app.extensions import db
-from tests.conftest import test_settings
+from tests.conftest import app_settings
 
 
 def test_migrations_match_the_models(tmp_path, database_uri):
-    app = create_app(test_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_uri))
+    app = create_app(app_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_uri))
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
