@@ -22,6 +22,7 @@ def create_app(test_config=None):
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    _make_sqlite_folder(app.config["SQLALCHEMY_DATABASE_URI"])
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -43,3 +44,8 @@ def create_app(test_config=None):
     register_error_handlers(app)
     app.jinja_env.globals["examgate_version"] = __version__
     return app
+
+
+def _make_sqlite_folder(url):
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
