@@ -46,9 +46,12 @@ def demo(port, host):
     from .services import demo as demo_service
 
     demo_service.seed()
-    current_app.config["DEMO_MODE"] = True
-    click.echo(f"Examgate demo: open http://{host}:{port}/demo")
-    current_app.run(host=host, port=port)
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()
+    app.config["DEMO_MODE"] = True
+    click.echo(f"Examgate demo: open http://{host}:{port}/demo/")
+    run_simple(host, port, app, threaded=True)
 
 
 def _or_exit(action):
