@@ -40,6 +40,7 @@ def from_environment():
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "DEMO_MODE": _bool("EXAMGATE_DEMO"),
         "LTI_TIMESTAMP_WINDOW_SECONDS": _int("LTI_TIMESTAMP_WINDOW_SECONDS", 300),
+        "LTI_HTTP_TIMEOUT_SECONDS": float(os.environ.get("LTI_HTTP_TIMEOUT_SECONDS", "10")),
         "OUTCOME_TIMEOUT_SECONDS": float(os.environ.get("OUTCOME_TIMEOUT_SECONDS", "10")),
         "OUTCOME_RETRY_INTERVALS": [10, 30, 60, 300, 900, 1800, 3600],
         "SESSION_COOKIE_SECURE": scheme == "https",

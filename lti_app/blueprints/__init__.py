@@ -6,8 +6,9 @@ def register_blueprints(app):
     from .demo import bp as demo
     from .health import bp as health
     from .launch import bp as launch
+    from .lti_config import bp as lti_config
     from .student import bp as student
     from .dashboard import bp as dashboard
 
-    for blueprint in (health, launch, auth, student, dashboard, demo):
+    for blueprint in (health, launch, lti_config, auth, student, dashboard, demo):
         app.register_blueprint(blueprint)

@@ -13,6 +13,7 @@ class Context(db.Model):
     title = db.Column(db.String(500), nullable=False, default="")
     label = db.Column(db.String(255), nullable=False, default="")
     term = db.Column(db.String(255), nullable=False, default="")
+    memberships_url = db.Column(db.String(500))  # LTI 1.3 Names and Roles service, kept once known
     created_at = created_column()
 
     consumer = db.relationship("Consumer")

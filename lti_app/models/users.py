@@ -58,12 +58,17 @@ class Launch(db.Model):
     roles = db.Column(db.Text, nullable=False, default="")
     role = db.Column(db.String(20), nullable=False)  # learner, instructor
     lis_result_sourcedid = db.Column(db.Text)
+    # LTI 1.1: the POX outcome service; LTI 1.3: the AGS line items container of the context
     outcome_service_url = db.Column(db.String(500))
     outcome_extensions = db.Column(JsonDocument, nullable=False, default=list)
     attempt_id = db.Column(db.ForeignKey("attempt.id"))
+    # LTI 1.3: the registration the launch came through and the AGS scopes the platform granted
+    registration_id = db.Column(db.ForeignKey("lti13_registration.id"))
+    ags_scopes = db.Column(JsonDocument, nullable=False, default=list)
     created_at = created_column()
 
     resource = db.relationship("Resource")
     user = db.relationship("User")
+    registration = db.relationship("Lti13Registration")
 
     __table_args__ = (db.Index("ix_launch_resource_user", "resource_id", "user_id"),)

@@ -7,9 +7,13 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
-from ..models import Context, Enrolment, Launch, Resource, User
+from ..models import Context, Enrolment, Exam, Launch, Resource, User
 
 log = logging.getLogger(__name__)
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 CANVAS_OUTCOME_EXTENSIONS = {
     "ext_outcome_data_values_accepted": None,  # "url,text": each accepted kind is kept
@@ -37,6 +41,11 @@ class LaunchData:
     outcome_service_url: str | None = None
     outcome_extensions: list = field(default_factory=list)
     custom: dict = field(default_factory=dict)
+    # LTI 1.3 only
+    registration_id: int | None = None
+    ags_scopes: list = field(default_factory=list)
+    lineitem_url: str | None = None
+    memberships_url: str | None = None
 
 
 def from_lti11(params: dict) -> LaunchData:
@@ -64,6 +73,53 @@ def from_lti11(params: dict) -> LaunchData:
     )
 
 
+def from_lti13(claims: dict, registration_id: int) -> LaunchData:
+    """Read a verified LTI 1.3 resource link launch's id_token claims."""
+    link = claims.get(CLAIM + "resource_link") or {}
+    if not link.get("id"):
+        raise UserFacingError("The launch has no resource link id; the LMS must send one.", 400,
+                              "missing_parameter", "resource_link")
+    context = claims.get(CLAIM + "context") or {}
+    ags = claims.get(AGS_ENDPOINT) or {}
+    name = claims.get("name") or " ".join(p for p in (claims.get("given_name"), claims.get("family_name")) if p)
+    username = ((claims.get(CLAIM + "ext") or {}).get("user_username")
+                or (claims.get(CLAIM + "lis") or {}).get("person_sourcedid") or claims.get("preferred_username", ""))
+    return LaunchData(
+        context_id=context.get("id") or f"resource:{link['id']}",
+        resource_link_id=link["id"],
+        user_id=claims["sub"],
+        roles=list(claims.get(CLAIM + "roles") or []),
+        lti_version="1.3",
+        context_title=context.get("title", ""),
+        context_label=context.get("label", ""),
+        resource_title=link.get("title", ""),
+        name=name,
+        email=claims.get("email", ""),
+        username=username,
+        outcome_service_url=ags.get("lineitems"),
+        custom={str(k): str(v) for k, v in (claims.get(CLAIM + "custom") or {}).items()},
+        registration_id=registration_id,
+        ags_scopes=list(ags.get("scope") or []),
+        lineitem_url=ags.get("lineitem"),
+        memberships_url=(claims.get(NRPS) or {}).get("context_memberships_url"),
+    )
+
+
+def attach_exam_from_custom(resource: Resource, custom: dict) -> None:
+    """A link made by deep linking (LTI 1.3) or set up with `custom_exam=<slug>` (LTI 1.1) names its exam:
+    attach it, at its latest version, unless the resource already runs an exam."""
+    slug = (custom or {}).get("exam")
+    if not slug or resource.exam_id is not None:
+        return
+    exam = Exam.query.filter_by(slug=slug).one_or_none()
+    if exam is None or exam.consumer_id not in (None, resource.consumer_id):
+        log.warning("resource %s (consumer %s) names exam %r, which this consumer does not have",
+                    resource.id, resource.consumer_id, slug)
+        return
+    resource.exam = exam
+    resource.exam_version = exam.latest_version
+
+
 def _outcome_extensions(params):
     accepted = [kind.strip() for kind in params.get("ext_outcome_data_values_accepted", "").split(",")
                 if kind.strip()]
@@ -86,20 +142,22 @@ def record_launch(consumer, data: LaunchData) -> Launch:
 
 def _record(consumer, data):
     context = _upsert(Context, dict(consumer_id=consumer.id, lti_context_id=data.context_id),
-                      title=data.context_title, label=data.context_label)
+                      title=data.context_title, label=data.context_label, memberships_url=data.memberships_url)
     resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
-                       context=context, title=data.resource_title)
+                       context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
     user = _upsert(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
                    name=data.name, email=data.email, username=data.username)
     role = examgate_role(data.roles)
     db.session.flush()
+    attach_exam_from_custom(resource, data.custom)
     enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
     enrolment.source = "launch"
     launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,
                     roles=",".join(r.strip() for r in data.roles), role=role,
                     lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
                     outcome_service_url=data.outcome_service_url,
-                    outcome_extensions=data.outcome_extensions)
+                    outcome_extensions=data.outcome_extensions, registration_id=data.registration_id,
+                    ags_scopes=data.ags_scopes)
     db.session.add(launch)
     db.session.commit()
     log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
