@@ -11,6 +11,7 @@ from .services import consumers as consumer_service
 
 consumers_cli = AppGroup("consumers", help="LMS registrations.")
 admins_cli = AppGroup("admins", help="Local administrator accounts.")
+lti13_cli = AppGroup("lti13", help="LTI 1.3 registrations and the tool's keys.")
 
 
 @consumers_cli.command("add")
@@ -36,6 +37,36 @@ def create_admin(email, password, superuser):
     password = password or secrets.token_urlsafe(12)
     admin = _or_exit(lambda: consumer_service.create_admin(email, password, superuser))
     click.echo(f"administrator: {admin.email}\npassword: {password}")
+
+
+@lti13_cli.command("register")
+@click.option("--consumer", "consumer_key", required=True, help="The consumer's key (from `flask consumers add`).")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@click.option("--deployment", "deployments", multiple=True, help="A deployment id; repeat for several.")
+@click.option("--login-url", required=True, help="The platform's OIDC authorisation endpoint.")
+@click.option("--token-url", required=True, help="The platform's OAuth 2 token endpoint.")
+@click.option("--keyset-url", required=True, help="The platform's public key set (JWKS) URL.")
+def register_lti13(consumer_key, issuer, client_id, deployments, login_url, token_url, keyset_url):
+    """Add (or update) an LTI 1.3 platform registration for a consumer."""
+    from .models import Consumer
+    from .services import registrations
+
+    consumer = Consumer.query.filter_by(key=consumer_key).one_or_none()
+    if consumer is None:
+        raise click.ClickException(f"No consumer has the key {consumer_key!r}.")
+    row = _or_exit(lambda: registrations.register(consumer, issuer, client_id, deployments, login_url,
+                                                  token_url, keyset_url))
+    click.echo(f"registration: {row.id}\nissuer: {row.issuer}\nclient id: {row.client_id}\n"
+               f"deployments: {' '.join(row.deployment_ids)}")
+
+
+@lti13_cli.command("rotate-key")
+def rotate_key():
+    """Make a new signing key; the previous one stays published until the next rotation."""
+    from .lti import keys
+
+    click.echo(f"kid: {keys.rotate().kid}")
 
 
 @click.command("demo")
@@ -64,4 +95,5 @@ def _or_exit(action):
 def register_commands(app):
     app.cli.add_command(consumers_cli)
     app.cli.add_command(admins_cli)
+    app.cli.add_command(lti13_cli)
     app.cli.add_command(demo)

@@ -35,3 +35,18 @@ def signed_launch(key="test-key", secret="test-secret", url=LAUNCH_URL, oauth=No
 
 def launch(client, key="test-key", secret="test-secret", **params):
     return client.post("/lti/launch", data=signed_launch(key, secret, **params))
+
+
+def exam(title="Algebra test", slug="algebra-test", consumer=None):
+    """An exam with one version (its package row only: enough for catalogues and links)."""
+    import hashlib
+
+    from lti_app.extensions import db
+    from lti_app.models import Exam, ExamVersion, StoredFile
+
+    package = StoredFile(sha256=hashlib.sha256(slug.encode()).hexdigest(), size=1)
+    row = Exam(title=title, slug=slug, consumer_id=consumer.id if consumer else None)
+    db.session.add_all([package, row, ExamVersion(exam=row, number=1, package=package, scorm_version="2004",
+                                                  launch_path="index.html")])
+    db.session.commit()
+    return row

@@ -127,8 +127,8 @@ class _Login(FlaskOIDCLogin):
 def login(launch_url: str):
     """Answer an OIDC login initiation with the redirect to the platform's authorisation endpoint."""
     request = _flask_request()
-    oidc = _Login(request, DatabaseToolConf(), launch_data_storage=RedisLaunchStorage())
-    oidc.set_launch_data_lifetime(LOGIN_TTL_SECONDS)
+    oidc = _Login(request, DatabaseToolConf())
+    oidc.set_launch_data_storage(RedisLaunchStorage()).set_launch_data_lifetime(LOGIN_TTL_SECONDS)
     try:
         return oidc.redirect(launch_url)
     except OIDCException as error:

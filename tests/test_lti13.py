@@ -1,0 +1,256 @@
+"""LTI 1.3 against a platform we did not write (lti1p3platform, tests/lms/lti13_platform.py), talking
+HTTP to a running Examgate. The browser blocks every cookie, as Safari does inside an LMS iframe."""
+import base64
+import json
+import socket
+import threading
+from datetime import datetime, timezone
+from http.cookiejar import DefaultCookiePolicy
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from lti_app.extensions import db
+from lti_app.lti import keys
+from lti_app.lti.outbound import TimeoutSession
+from lti_app.models import Context, Enrolment, Launch, Resource, User
+from lti_app.outcomes.replies import STORED
+from lti_app.services import lti13_services, registrations, roster
+from tests import factories
+from tests.lms.lti13_platform import CLIENT_ID, DEPLOYMENT_ID, LocalPlatform
+from tests.lms.outcome_service import unused_port
+
+
+@pytest.fixture
+def examgate(make_app):
+    port = unused_port()
+    app = make_app(SERVER_NAME=f"127.0.0.1:{port}", LTI_HTTP_TIMEOUT_SECONDS=5)
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with app.app_context():
+        app.url = f"http://127.0.0.1:{port}"
+        yield app
+        db.session.remove()
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def platform(examgate):
+    with LocalPlatform(examgate.url) as platform:
+        yield platform
+
+
+@pytest.fixture
+def consumer(examgate, platform):
+    consumer = factories.consumer()
+    registrations.register(consumer, platform.url, CLIENT_ID, [DEPLOYMENT_ID], f"{platform.url}/authorize",
+                           f"{platform.url}/token", f"{platform.url}/jwks")
+    return consumer
+
+
+@pytest.fixture
+def browser():
+    """A browser inside the LMS iframe with third-party cookies blocked."""
+    session = requests.Session()
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+    return session
+
+
+def rows():
+    db.session.expire_all()
+    return tuple(model.query.count() for model in (Context, Resource, User, Launch, Enrolment))
+
+
+def launch(platform, browser, kind="learner", **options):
+    form, launch_url = platform.authorize(browser, kind, **options)
+    return browser.post(launch_url, data=form, allow_redirects=False)
+
+
+def test_learner_lands_on_the_student_page_without_cookies(platform, consumer, browser):
+    reply = launch(platform, browser)
+    assert reply.status_code == 302, reply.text
+    recorded = Launch.query.one()
+    assert reply.headers["Location"].startswith(f"/resources/{recorded.resource_id}?lt=")
+    page = browser.get(platform.tool_url + reply.headers["Location"])
+    assert page.status_code == 200 and "Week 1 quiz" in page.text and "Ada Learner" in page.text
+    assert not browser.cookies  # nothing was stored in the browser
+    assert (recorded.lti_version, recorded.role, recorded.user.lti_user_id) == ("1.3", "learner", "ada-sub")
+    assert recorded.registration.consumer_id == consumer.id
+    assert recorded.outcome_service_url == f"{platform.url}/lineitems"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in recorded.ags_scopes
+    assert recorded.resource.context.memberships_url == f"{platform.url}/memberships"
+    assert recorded.user.email == "ada@example.edu" and recorded.resource.context.title == "Algebra"
+
+
+def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
+    reply = launch(platform, browser, "instructor")
+    resource = Resource.query.one()
+    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}?lt=")
+    assert browser.get(platform.tool_url + reply.headers["Location"]).status_code == 200
+    assert Launch.query.one().role == "instructor"
+
+
+def _tamper(id_token):
+    header, body, signature = id_token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    claims["sub"] = "mallory-sub"
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return ".".join((header, body, signature))
+
+
+@pytest.mark.parametrize("options, code", [
+    ({"claims": {"aud": "another-tool"}}, "wrong_audience"),
+    ({"claims": {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": "deployment-x"}}, "unknown_deployment"),
+    ({"expires_in": -600}, "expired_token"),
+])
+def test_bad_id_tokens_are_refused_and_nothing_is_written(platform, consumer, browser, options, code):
+    before = rows()
+    reply = launch(platform, browser, **options)
+    assert reply.status_code == 401 and code.replace("_", " ").capitalize() in reply.text
+    assert rows() == before
+
+
+def test_tampered_signature_is_refused_and_does_not_burn_the_launch(platform, consumer, browser):
+    form, launch_url = platform.authorize(browser, "learner")
+    before = rows()
+    forged = browser.post(launch_url, data={**form, "id_token": _tamper(form["id_token"])})
+    assert forged.status_code == 401 and "signature does not match" in forged.text
+    assert rows() == before
+    genuine = browser.post(launch_url, data=form, allow_redirects=False)
+    assert genuine.status_code == 302 and User.query.one().lti_user_id == "ada-sub"
+
+
+def test_replayed_id_token_is_refused(platform, consumer, browser):
+    form, launch_url = platform.authorize(browser, "learner")
+    assert browser.post(launch_url, data=form, allow_redirects=False).status_code == 302
+    before = rows()
+    replay = requests.post(launch_url, data=form, allow_redirects=False)
+    assert replay.status_code == 401 and "already used" in replay.text
+    assert rows() == before
+
+
+def test_unknown_state_is_refused(platform, consumer, browser):
+    form, launch_url = platform.authorize(browser, "learner")
+    reply = browser.post(launch_url, data={**form, "state": "state-made-up"})
+    assert reply.status_code == 401 and "Go back to the LMS" in reply.text
+    assert rows() == (0, 0, 0, 0, 0)
+
+
+def test_deep_linking_returns_a_graded_link_and_its_launch_attaches_the_exam(platform, consumer, browser):
+    site_exam = factories.exam("Algebra test", "algebra-test")
+    factories.exam("Own exam", "own-exam", consumer=consumer)
+    other = factories.consumer(name="Other", key="other-key")
+    factories.exam("Secret exam", "secret-exam", consumer=other)
+    picker = launch(platform, browser, "deep-link")
+    assert picker.status_code == 200
+    assert "Algebra test" in picker.text and "Own exam" in picker.text and "Secret exam" not in picker.text
+    token = picker.text.split('name="token" value="')[1].split('"')[0]
+
+    answer = browser.post(f"{platform.tool_url}/lti/deep-link", data={"token": token, "exam_id": site_exam.id})
+    assert answer.status_code == 200
+    jwt_value = answer.text.split('name="JWT" value="')[1].split('"')[0]
+    assert browser.post(f"{platform.url}/deep-link-return", data={"JWT": jwt_value}).status_code == 200
+    [[item]] = platform.deep_links
+    assert item["type"] == "ltiResourceLink" and item["url"] == f"{platform.tool_url}/lti/launch"
+    assert item["lineItem"] == {"scoreMaximum": 100, "label": "Algebra test"}
+    assert item["custom"] == {"exam": "algebra-test"}
+    again = browser.post(f"{platform.tool_url}/lti/deep-link", data={"token": token, "exam_id": site_exam.id})
+    assert again.status_code == 400  # the picker token is used up
+
+    assert launch(platform, browser, custom=item["custom"]).status_code == 302
+    resource = Resource.query.one()
+    assert resource.exam.slug == "algebra-test" and resource.exam_version.number == 1
+
+
+def test_learners_cannot_deep_link(platform, consumer, browser):
+    platform_launch = launch(platform, browser, "deep-link", claims={
+        "https://purl.imsglobal.org/spec/lti/claim/roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]})
+    assert platform_launch.status_code == 403
+
+
+def test_score_reaches_a_created_line_item_with_one_cached_token(platform, consumer, browser):
+    launch(platform, browser)
+    recorded = Launch.query.one()
+    when = datetime.now(timezone.utc)
+    verdict = lti13_services.send_score(recorded, 0.75, "Completed", "FullyGraded", when)
+    assert verdict.action == STORED, verdict
+    [(lineitem_url, item)] = platform.lineitems.items()
+    assert item["resourceLinkId"] == "link-1" and item["scoreMaximum"] == 100
+    assert recorded.resource.lineitem_url == lineitem_url
+    [score] = platform.scores[lineitem_url]
+    assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == ("ada-sub", 75.0, 100)
+    assert score["gradingProgress"] == "FullyGraded"
+    tokens_before = len(platform.token_requests)
+    assert lti13_services.send_score(recorded, 0.8, "Completed", "FullyGraded", when).action == STORED
+    assert len(platform.token_requests) == tokens_before and len(platform.lineitems) == 1
+    assert [s["scoreGiven"] for s in platform.scores[lineitem_url]] == [75.0, 80.0]
+
+
+def test_score_goes_to_the_line_item_the_platform_named(platform, consumer, browser):
+    named = platform.add_lineitem(label="Week 1", scoreMaximum=10, resourceLinkId="link-1")["id"]
+    launch(platform, browser, lineitem=named)
+    verdict = lti13_services.send_score(Launch.query.one(), 1.0, "Completed", "FullyGraded",
+                                        datetime.now(timezone.utc))
+    assert verdict.action == STORED and len(platform.scores[named]) == 1 and len(platform.lineitems) == 1
+
+
+def test_tokens_are_cached_per_client_id_not_per_issuer(platform, consumer, browser):
+    other = registrations.register(factories.consumer(name="School B", key="b-key"), platform.url, "other-client",
+                                   ["d"], f"{platform.url}/authorize", f"{platform.url}/token",
+                                   f"{platform.url}/jwks")
+    scopes = ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
+    ours = lti13_services.connector(consumer.registrations[0])
+    theirs = lti13_services.connector(other)
+    assert ours._scope_key(scopes) != theirs._scope_key(scopes)
+    token = ours.get_access_token(scopes)
+    assert ours.get_access_token(scopes) == token and len(platform.token_requests) == 1
+
+
+def test_roster_lists_learners_who_never_started(platform, consumer, browser):
+    launch(platform, browser, "instructor")
+    resource = Resource.query.one()
+    result = roster.sync(resource.context)
+    assert (result.members, result.added) == (2, 2)
+    bob = User.query.filter_by(lti_user_id="bob-sub").one()
+    assert Enrolment.query.filter_by(user_id=bob.id).one().source == "roster"
+    assert [u.lti_user_id for u in roster.never_started(resource)] == ["ada-sub", "bob-sub"]
+    assert User.query.filter_by(lti_user_id="cy-sub").count() == 0  # deleted members are not added
+
+
+@pytest.fixture
+def silent_url():
+    """A port that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/jwks"
+    listener.close()
+
+
+def test_outbound_session_always_has_a_timeout(silent_url):
+    with pytest.raises(requests.Timeout):
+        TimeoutSession(0.2).get(silent_url)
+
+
+def test_a_silent_key_set_refuses_the_launch_within_the_timeout(platform, consumer, browser, silent_url, examgate):
+    examgate.config["LTI_HTTP_TIMEOUT_SECONDS"] = 0.3
+    registration = consumer.registrations[0]
+    registration.key_set_url = silent_url
+    db.session.commit()
+    reply = launch(platform, browser)
+    assert reply.status_code == 401 and "public key" in reply.text and rows() == (0, 0, 0, 0, 0)
+
+
+def test_jwks_publishes_the_signing_key_and_the_previous_one_after_rotation(examgate, platform):
+    first = keys.signing_key().kid
+    published = requests.get(f"{examgate.url}/lti/jwks.json").json()["keys"]
+    assert [k["kid"] for k in published] == [first] and published[0]["alg"] == "RS256"
+    runner = examgate.test_cli_runner()
+    second = runner.invoke(args=["lti13", "rotate-key"]).output.split("kid: ")[1].strip()
+    assert keys.signing_key().kid == second
+    assert {k["kid"] for k in requests.get(f"{examgate.url}/lti/jwks.json").json()["keys"]} == {first, second}
+    runner.invoke(args=["lti13", "rotate-key"])
+    assert first not in {k["kid"] for k in requests.get(f"{examgate.url}/lti/jwks.json").json()["keys"]}
