@@ -254,3 +254,11 @@ def test_jwks_publishes_the_signing_key_and_the_previous_one_after_rotation(exam
     assert {k["kid"] for k in requests.get(f"{examgate.url}/lti/jwks.json").json()["keys"]} == {first, second}
     runner.invoke(args=["lti13", "rotate-key"])
     assert first not in {k["kid"] for k in requests.get(f"{examgate.url}/lti/jwks.json").json()["keys"]}
+
+
+def test_roster_button_shows_who_never_started(platform, consumer, browser):
+    landing = launch(platform, browser, "instructor").headers["Location"]
+    resource = Resource.query.one()
+    token = landing.split("lt=")[1]
+    reply = browser.post(f"{platform.tool_url}/dashboard/resources/{resource.id}/roster?lt={token}")
+    assert reply.status_code == 200 and "Bob Absent" in reply.text and "Tom Teacher" not in reply.text

@@ -140,6 +140,7 @@ class LocalPlatform:
             .set_oidc_login_url(f"{self.tool_url}/lti/login").set_tool_key_set_url(f"{self.tool_url}/lti/jwks.json")
             .set_platform_private_key(private).set_platform_public_key(public))
         self.lineitems, self.scores, self.deep_links, self.token_requests = {}, {}, [], []
+        self.tool_registrations = []
         self.members = [{"user_id": "ada-sub", "name": "Ada Learner", "roles": PEOPLE["learner"]["lis_roles"]},
                         {"user_id": "bob-sub", "name": "Bob Absent", "email": "bob@example.edu",
                          "roles": PEOPLE["learner"]["lis_roles"]},
@@ -230,6 +231,21 @@ class LocalPlatform:
             roster = _Roster(self, request=_FlaskRequest(request), platform_config=_Config(registration=self.registration),
                              context_memberships_url=f"{self.url}/memberships")
             return self._json(roster.handle_get_members())
+
+        @app.get("/.well-known/openid-configuration")
+        def openid_configuration():
+            return jsonify({"issuer": self.url, "authorization_endpoint": f"{self.url}/authorize",
+                            "token_endpoint": f"{self.url}/token", "jwks_uri": f"{self.url}/jwks",
+                            "registration_endpoint": f"{self.url}/register",
+                            "scopes_supported": ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]})
+
+        @app.post("/register")
+        def dynamic_registration():
+            if request.headers.get("Authorization") != "Bearer registration-token":
+                return jsonify({"error": "invalid registration token"}), 401
+            self.tool_registrations.append(request.get_json())
+            return jsonify({"client_id": "dynamic-client", "https://purl.imsglobal.org/spec/lti-tool-configuration":
+                            {"deployment_id": "dynamic-deployment"}})
 
         @app.post("/deep-link-return")
         def deep_link_return():

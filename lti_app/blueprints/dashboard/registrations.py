@@ -1,0 +1,65 @@
+"""LTI 1.3 registrations of a consumer (administrators), and fetching a course roster (instructors)."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import StringField, URLField
+from wtforms.validators import DataRequired, URL
+
+from ...models import Consumer, Lti13Registration, Resource
+from ...services import registrations, roster
+from ..viewer import current_viewer, get_or_404
+from . import bp
+
+
+class RegistrationForm(FlaskForm):
+    issuer = StringField("Issuer", validators=[DataRequired()])
+    client_id = StringField("Client id", validators=[DataRequired()])
+    deployment_ids = StringField("Deployment ids (space separated)")
+    auth_login_url = URLField("Authorisation (OIDC login) URL", validators=[DataRequired(), URL(require_tld=False)])
+    auth_token_url = URLField("Token URL", validators=[DataRequired(), URL(require_tld=False)])
+    key_set_url = URLField("Public key set URL", validators=[DataRequired(), URL(require_tld=False)])
+
+
+def _administered_consumer(consumer_id):
+    consumer = get_or_404(Consumer, consumer_id)
+    viewer = current_viewer()
+    if viewer.admin is None or not viewer.sees_consumer(consumer.id):
+        abort(404)
+    return consumer
+
+
+@bp.route("/consumers/<int:consumer_id>/lti13", methods=["GET", "POST"])
+def registrations_page(consumer_id):
+    consumer = _administered_consumer(consumer_id)
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        registrations.register(consumer, form.issuer.data, form.client_id.data, form.deployment_ids.data.split(),
+                               form.auth_login_url.data, form.auth_token_url.data, form.key_set_url.data)
+        flash("Registration saved.", "info")
+        return redirect(url_for("dashboard.registrations_page", consumer_id=consumer.id))
+    invite_url = url_for("lti_config.dynamic_registration", invite=registrations.invite_token(consumer),
+                         _external=True)
+    return render_template("dashboard/registrations.html", consumer=consumer, form=form, invite_url=invite_url,
+                           registrations=consumer.registrations, viewer=current_viewer())
+
+
+@bp.post("/consumers/<int:consumer_id>/lti13/<int:registration_id>/delete")
+def delete_registration(consumer_id, registration_id):
+    consumer = _administered_consumer(consumer_id)
+    registration = get_or_404(Lti13Registration, registration_id)
+    if registration.consumer_id != consumer.id:
+        abort(404)
+    registrations.delete(registration)
+    flash("Registration deleted.", "info")
+    return redirect(url_for("dashboard.registrations_page", consumer_id=consumer.id))
+
+
+@bp.post("/resources/<int:resource_id>/roster")
+def sync_roster(resource_id):
+    """Fetch the course roster from the LMS, then show who never started."""
+    resource = get_or_404(Resource, resource_id)
+    if not current_viewer().teaches(resource.context):
+        abort(404)
+    result = roster.sync(resource.context)
+    response = render_template("dashboard/_never_started.html", resource=resource, result=result,
+                               learners=roster.never_started(resource))
+    return response, 200, {"Vary": "HX-Request"}

@@ -1,0 +1,108 @@
+"""Setting LTI 1.3 up: registrations by CLI, dashboard and Dynamic Registration; configuration helpers;
+the roster button."""
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from lti_app.models import Lti13Registration
+from lti_app.services.consumers import create_admin
+from tests import factories
+from tests.lms.lti13_platform import LocalPlatform
+
+
+@pytest.fixture
+def consumer(app):
+    return factories.consumer()
+
+
+@pytest.fixture
+def admin_client(client, consumer):
+    create_admin("boss@example.edu", "correct horse", superuser=True)
+    client.post("/auth/login", data={"email": "boss@example.edu", "password": "correct horse"})
+    return client
+
+
+REGISTER = ["lti13", "register", "--consumer", "test-key", "--issuer", "https://lms.example.edu",
+            "--client-id", "abc", "--deployment", "1", "--deployment", "2",
+            "--login-url", "https://lms.example.edu/auth", "--token-url", "https://lms.example.edu/token",
+            "--keyset-url", "https://lms.example.edu/jwks"]
+
+
+def test_cli_registers_a_platform(runner, consumer):
+    result = runner.invoke(args=REGISTER)
+    assert result.exit_code == 0, result.output
+    row = Lti13Registration.query.one()
+    assert (row.consumer_id, row.client_id, row.deployment_ids) == (consumer.id, "abc", ["1", "2"])
+    again = runner.invoke(args=REGISTER[:8] + ["--deployment", "3"] + REGISTER[10:])
+    assert again.exit_code == 0 and Lti13Registration.query.one().deployment_ids == ["1", "2", "3"]
+
+
+def test_cli_refuses_an_unknown_consumer_and_bad_urls(runner, consumer):
+    assert "No consumer" in runner.invoke(args=REGISTER[:3] + ["nope"] + REGISTER[4:]).output
+    bad = runner.invoke(args=REGISTER[:-1] + ["ftp://lms/jwks"])
+    assert bad.exit_code != 0 and "http(s) URL" in bad.output and Lti13Registration.query.count() == 0
+
+
+def test_dashboard_page_adds_and_deletes_registrations(admin_client, consumer):
+    page = admin_client.get(f"/dashboard/consumers/{consumer.id}/lti13")
+    assert page.status_code == 200 and b"/lti/register?invite=" in page.data
+    saved = admin_client.post(f"/dashboard/consumers/{consumer.id}/lti13", data={
+        "issuer": "https://canvas.instructure.com", "client_id": "1000001", "deployment_ids": "d1 d2",
+        "auth_login_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+        "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
+        "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks"}, follow_redirects=True)
+    assert b"1000001" in saved.data
+    row = Lti13Registration.query.one()
+    assert row.deployment_ids == ["d1", "d2"]
+    admin_client.post(f"/dashboard/consumers/{consumer.id}/lti13/{row.id}/delete")
+    assert Lti13Registration.query.count() == 0
+
+
+def test_registrations_page_is_for_administrators_only(client, consumer):
+    factories.launch(client, person=factories.INSTRUCTOR)
+    assert client.get(f"/dashboard/consumers/{consumer.id}/lti13").status_code == 404
+
+
+def test_dynamic_registration_registers_on_both_sides(app, client, consumer):
+    from lti_app.services import registrations
+
+    with LocalPlatform("http://examgate.test") as platform:
+        invite = registrations.invite_token(consumer)
+        reply = client.get("/lti/register", query_string={
+            "invite": invite, "openid_configuration": f"{platform.url}/.well-known/openid-configuration",
+            "registration_token": "registration-token"})
+        assert reply.status_code == 200, reply.data
+        assert b"org.imsglobal.lti.close" in reply.data
+        [sent] = platform.tool_registrations
+    row = Lti13Registration.query.one()
+    assert (row.issuer, row.client_id, row.deployment_ids) == (platform.url, "dynamic-client", ["dynamic-deployment"])
+    assert row.consumer_id == consumer.id and row.key_set_url == f"{platform.url}/jwks"
+    assert sent["initiate_login_uri"] == "http://examgate.test/lti/login"
+    assert sent["redirect_uris"] == ["http://examgate.test/lti/launch"]
+    assert sent["jwks_uri"] == "http://examgate.test/lti/jwks.json"
+    assert sent["scope"] == "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+
+
+def test_dynamic_registration_needs_a_valid_invite(client, consumer):
+    reply = client.get("/lti/register", query_string={"invite": "forged", "openid_configuration": "http://x"})
+    assert reply.status_code == 403 and Lti13Registration.query.count() == 0
+
+
+def test_canvas_configurations(client):
+    lti13 = client.get("/lti/config/lti13.json").get_json()
+    assert lti13["oidc_initiation_url"] == "http://examgate.test/lti/login"
+    assert lti13["target_link_uri"] == "http://examgate.test/lti/launch"
+    assert lti13["public_jwk_url"] == "http://examgate.test/lti/jwks.json"
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in lti13["scopes"]
+    xml = client.get("/lti/config/canvas.xml")
+    assert xml.headers["Content-Type"].startswith("application/xml")
+    launch_url = ET.fromstring(xml.data).findtext("{http://www.imsglobal.org/xsd/imsbasiclti_v1p0}launch_url")
+    assert launch_url == "http://examgate.test/lti/launch"
+
+
+def test_lti11_custom_exam_attaches_the_exam(client, consumer):
+    factories.exam("Algebra test", "algebra-test")
+    factories.launch(client, custom_exam="algebra-test")
+    from lti_app.models import Resource
+
+    assert Resource.query.one().exam.slug == "algebra-test"
