@@ -1,4 +1,4 @@
-"""Command line: flask consumers add, flask admins create, flask demo."""
+"""Command line: flask consumers add, flask admins create, flask exams upload, flask demo."""
 import json
 import secrets
 
@@ -12,6 +12,7 @@ from .services import consumers as consumer_service
 consumers_cli = AppGroup("consumers", help="LMS registrations.")
 admins_cli = AppGroup("admins", help="Local administrator accounts.")
 lti13_cli = AppGroup("lti13", help="LTI 1.3 registrations and the tool's keys.")
+exams_cli = AppGroup("exams", help="Exams and their SCORM packages.")
 
 
 @consumers_cli.command("add")
@@ -69,6 +70,20 @@ def rotate_key():
     click.echo(f"kid: {keys.rotate().kid}")
 
 
+@exams_cli.command("upload")
+@click.argument("package", type=click.File("rb"))
+@click.option("--title", required=True, help="The exam's title.")
+@click.option("--slug", help="The exam's short name (custom_exam=SLUG); an existing slug gets a new version.")
+def upload_exam(package, title, slug):
+    """Check a SCORM zip and store it as an exam (or a new version of the exam SLUG)."""
+    from .services import exams
+
+    exam = exams.find_by_slug(slug) if slug else None
+    version = _or_exit(lambda: exams.upload(package.read(), title=title, slug=slug, exam=exam))
+    click.echo(f"exam: {version.exam.slug}\nversion: {version.number}\nscorm: {version.scorm_version}\n"
+               f"launch: {version.launch_path}")
+
+
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -96,4 +111,5 @@ def register_commands(app):
     app.cli.add_command(consumers_cli)
     app.cli.add_command(admins_cli)
     app.cli.add_command(lti13_cli)
+    app.cli.add_command(exams_cli)
     app.cli.add_command(demo)

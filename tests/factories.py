@@ -50,3 +50,37 @@ def exam(title="Algebra test", slug="algebra-test", consumer=None):
                                                   launch_path="index.html")])
     db.session.commit()
     return row
+
+
+# Exams uploaded through the service, and the resources and people that sit them.
+
+def uploaded_exam(title="Demo quiz", data=None, **options):
+    """An exam version from a real package (the demo SCORM 2004 quiz unless `data` is given)."""
+    from lti_app.services import exams
+    from tests.packages.build import quiz2004_zip
+
+    return exams.upload(data or quiz2004_zip(), title=title, **options)
+
+
+def exam_resource(consumer, version, link_id="link-1", context_id="course-1", **settings):
+    """A resource in a context, running `version`, with settings (available_until, max_attempts, ...)."""
+    from lti_app.extensions import db
+    from lti_app.models import Context, Resource
+
+    context = Context.query.filter_by(consumer_id=consumer.id, lti_context_id=context_id).one_or_none()
+    context = context or Context(consumer_id=consumer.id, lti_context_id=context_id, title="Algebra")
+    resource = Resource(consumer_id=consumer.id, context=context, lti_resource_link_id=link_id,
+                        title="Week 1 quiz", exam_id=version.exam_id, exam_version_id=version.id, **settings)
+    db.session.add(resource)
+    db.session.commit()
+    return resource
+
+
+def learner(consumer, lti_user_id="student-1", name="Ada Learner"):
+    from lti_app.extensions import db
+    from lti_app.models import User
+
+    person = User(consumer_id=consumer.id, lti_user_id=lti_user_id, name=name)
+    db.session.add(person)
+    db.session.commit()
+    return person

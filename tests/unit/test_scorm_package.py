@@ -1,35 +1,15 @@
 import io
 import os
-import stat
 import zipfile
 
 import pytest
 
 from lti_app.scorm.errors import PackageError
 from lti_app.scorm.package import content_type_for, inspect_package, unpack_package, zip_folder
+from tests.packages.build import MINIMAL_FILES, MINIMAL_MANIFEST, zip_files
 
 LIMITS = {"max_unpacked_bytes": 100_000, "max_files": 20}
-MANIFEST = b"""<?xml version="1.0"?>
-<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1">
-  <metadata><schemaversion>2004 3rd Edition</schemaversion></metadata>
-  <organizations default="o"><organization identifier="o"><title>Quiz</title>
-    <item identifier="i" identifierref="r"><title>Quiz</title></item>
-  </organization></organizations>
-  <resources><resource identifier="r" href="index.html"/></resources>
-</manifest>"""
-GOOD = {"imsmanifest.xml": MANIFEST, "index.html": b"<html></html>", "js/quiz.js": b"1;"}
-
-
-def make_zip(files, symlinks=()):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-        for name in symlinks:
-            info = zipfile.ZipInfo(name)
-            info.external_attr = (stat.S_IFLNK | 0o777) << 16
-            archive.writestr(info, "/etc/passwd")
-    return buffer.getvalue()
+MANIFEST, GOOD, make_zip = MINIMAL_MANIFEST, MINIMAL_FILES, zip_files
 
 
 def refusal(data, **limits):
