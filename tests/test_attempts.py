@@ -1,0 +1,211 @@
+"""The attempt services: access rules, the commit path, sessions, finishing, delete and restore."""
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from lti_app.errors import UserFacingError
+from lti_app.extensions import db
+from lti_app.models import AccessChange, CmiElement, CommitBatch, QuestionScore, Remark
+from lti_app.models.base import utcnow
+from lti_app.services import attempts
+from tests import factories
+from tests.conftest import TEST_DATABASE_URL
+
+
+@pytest.fixture
+def world(app):
+    consumer = factories.consumer()
+    resource = factories.exam_resource(consumer, factories.uploaded_exam())
+    return resource, factories.learner(consumer)
+
+
+def send(attempt, sequence, elements, end=None, key=None, batch_id=None):
+    batch = attempts.parse_batch({
+        "batch_id": batch_id or uuid.uuid4().hex, "sequence": sequence, "end": end,
+        "elements": [{"key": k, "value": v, "client_time": 1_790_000_000_000} for k, v in elements]})
+    return attempts.commit(attempt.id, key or attempt.session_key, batch)
+
+
+def started(resource, user):
+    attempt = attempts.start(resource, user)
+    attempts.open_session(attempt)
+    return attempt
+
+
+QUESTION_0 = [("cmi.objectives.0.id", "q0"), ("cmi.objectives.0.score.raw", "1"),
+              ("cmi.objectives.0.score.max", "1"), ("cmi.interactions.0.id", "q0p0"),
+              ("cmi.interactions.0.weighting", "1"), ("cmi.interactions.0.result", "1")]
+QUESTION_1 = [("cmi.objectives.1.id", "q1"), ("cmi.objectives.1.score.raw", "0"),
+              ("cmi.objectives.1.score.max", "2")]
+
+
+def test_a_commit_logs_elements_sets_state_and_scores(world):
+    attempt = started(*world)
+    receipt = send(attempt, 1, QUESTION_0 + QUESTION_1 + [("cmi.score.raw", "1"), ("cmi.score.max", "3"),
+                                                          ("cmi.completion_status", "incomplete")])
+    assert receipt.as_json()["result"] is True and not receipt.duplicate
+    assert CmiElement.query.filter_by(attempt_id=attempt.id).count() == 12
+    assert attempt.state["cmi.objectives.0.id"] == "q0" and attempt.state_times["cmi.score.raw"] == 1
+    assert attempt.score == pytest.approx(1 / 3) and attempt.completion_status == "incomplete"
+    scores = {row.item_id: (row.kind, row.raw, row.max) for row in QuestionScore.query}
+    assert scores == {"q0": ("question", 1, 1), "q1": ("question", 0, 2), "q0p0": ("part", 1, 1)}
+
+
+def test_the_same_batch_twice_is_applied_once(world):
+    attempt = started(*world)
+    first = send(attempt, 1, QUESTION_0, batch_id="batch-1")
+    again = send(attempt, 1, QUESTION_0, batch_id="batch-1")
+    assert not first.duplicate and again.duplicate
+    assert CommitBatch.query.count() == 1 and CmiElement.query.count() == len(QUESTION_0)
+
+
+def test_an_older_batch_never_overwrites_a_newer_value(world):
+    attempt = started(*world)
+    send(attempt, 2, [("cmi.location", "q2")])
+    send(attempt, 1, [("cmi.location", "q1"), ("cmi.suspend_data", "old but only")])
+    assert attempt.state["cmi.location"] == "q2" and attempt.state["cmi.suspend_data"] == "old but only"
+    assert CmiElement.query.filter_by(key="cmi.location").count() == 2  # the log keeps both
+
+
+def test_nothing_changes_the_score_when_the_numbers_do_not(world):
+    attempt = started(*world)
+    send(attempt, 1, QUESTION_0)
+    db.session.add(Remark(attempt_id=attempt.id, item_id="q0", score=0, created_by="t"))
+    db.session.commit()
+    send(attempt, 2, [("cmi.location", "q1")])  # no score moved: the re-mark is not re-read
+    assert attempt.score == 1
+    send(attempt, 3, [("cmi.objectives.0.score.raw", "0.5")])
+    assert attempt.score == 0  # the score went through marking, which applies the re-mark
+
+
+def test_terminate_with_suspend_keeps_the_attempt_open_and_adds_time(world):
+    attempt = started(*world)
+    send(attempt, 1, [("cmi.exit", "suspend"), ("cmi.session_time", "PT1M30S")], end="terminate")
+    assert attempt.status == "open" and attempt.state["cmi.total_time"] == "PT1M30S"
+    attempts.open_session(attempt)
+    send(attempt, 2, [("cmi.exit", "normal"), ("cmi.session_time", "PT1M")], end="terminate")
+    assert attempt.status == "finished" and attempt.finished_at is not None
+    assert attempt.time_spent_seconds == 150
+    with pytest.raises(UserFacingError, match="finished"):
+        send(attempt, 3, [("cmi.location", "x")])
+
+
+def test_an_unload_ends_the_session_without_finishing(world):
+    attempt = started(*world)
+    send(attempt, 1, [("cmi.core.session_time", "00:02:00")], end="unload")
+    assert attempt.status == "open" and attempt.state["cmi.core.total_time"] == "0000:02:00.00"
+
+
+def test_a_second_window_takes_over(world):
+    attempt = started(*world)
+    first_window = attempt.session_key
+    attempts.open_session(attempt)
+    with pytest.raises(UserFacingError) as error:
+        send(attempt, 1, [("cmi.location", "q1")], key=first_window)
+    assert error.value.code == "superseded" and error.value.status == 409
+    assert send(attempt, 1, [("cmi.location", "q1")]).status == "open"
+
+
+@pytest.mark.parametrize("payload, param", [
+    ([], None), ({"sequence": 1, "elements": []}, "batch_id"),
+    ({"batch_id": "b", "sequence": "1", "elements": []}, "sequence"),
+    ({"batch_id": "b", "sequence": 1, "elements": {}}, "elements"),
+    ({"batch_id": "b", "sequence": 1, "elements": [{"value": 1}]}, "elements"),
+])
+def test_malformed_batches_are_refused_by_name(payload, param):
+    with pytest.raises(UserFacingError) as error:
+        attempts.parse_batch(payload)
+    assert error.value.param == param and error.value.status == 400
+
+
+def test_empty_collections_are_skipped():
+    batch = attempts.parse_batch({"batch_id": "b", "sequence": 1, "elements": [
+        {"key": "cmi.objectives", "value": {}}, {"key": "cmi.location", "value": 3}]})
+    assert [(e.key, e.value) for e in batch.elements] == [("cmi.location", "3")]
+
+
+def test_start_twice_gives_the_same_attempt(world):
+    assert attempts.start(*world).id == attempts.start(*world).id
+
+
+def test_a_resource_closed_with_no_opening_date(world):
+    resource, user = world
+    resource.available_until = utcnow() - timedelta(days=1)
+    with pytest.raises(UserFacingError, match="closed on") as error:
+        attempts.start(resource, user)
+    assert error.value.code == "closed"
+    db.session.add(AccessChange(resource_id=resource.id, user_id=user.id,
+                                available_until=utcnow() + timedelta(days=1)))
+    db.session.commit()
+    assert attempts.access(resource, user).is_open
+    assert attempts.start(resource, user).number == 1
+
+
+def test_not_open_yet(world):
+    resource, user = world
+    resource.available_from = utcnow() + timedelta(days=1)
+    with pytest.raises(UserFacingError, match="opens on"):
+        attempts.start(resource, user)
+
+
+def test_maximum_attempts_and_an_extra_one(world):
+    resource, user = world
+    resource.max_attempts = 1
+    attempts.start(resource, user).status = "finished"
+    with pytest.raises(UserFacingError, match="all your attempts"):
+        attempts.start(resource, user)
+    db.session.add(AccessChange(resource_id=resource.id, user_id=user.id, extra_attempts=1))
+    db.session.commit()
+    assert attempts.access(resource, user).attempts_left == 1
+    assert attempts.start(resource, user).number == 2
+
+
+def test_deleted_attempts_are_hidden_do_not_count_and_can_be_restored(world):
+    resource, user = world
+    resource.max_attempts = 1
+    attempt = attempts.start(resource, user)
+    attempts.delete_attempt(attempt, by="teacher")
+    assert attempts.student_attempts(resource, user) == []
+    replacement = attempts.start(resource, user)
+    assert replacement.id != attempt.id and replacement.number == 2
+    attempts.restore_attempt(attempt, by="teacher")
+    assert [a.id for a in attempts.student_attempts(resource, user)] == [attempt.id, replacement.id]
+
+
+
+def test_a_deleted_attempt_saves_nothing(world):
+    attempt = started(*world)
+    attempts.delete_attempt(attempt, by="teacher")
+    with pytest.raises(UserFacingError) as error:
+        send(attempt, 1, [("cmi.location", "q1")])
+    assert error.value.code == "attempt_not_found" and CommitBatch.query.count() == 0
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="concurrent transactions need PostgreSQL")
+def test_concurrent_commits_make_one_question_score_row(app, world):
+    attempt = started(*world)
+    attempt_id, key = attempt.id, attempt.session_key
+    barrier, errors = threading.Barrier(2), []
+
+    def commit(sequence):
+        with app.app_context():
+            try:
+                batch = attempts.parse_batch({"batch_id": uuid.uuid4().hex, "sequence": sequence, "elements": [
+                    {"key": k, "value": v} for k, v in QUESTION_0]})
+                barrier.wait()
+                attempts.commit(attempt_id, key, batch)
+            except Exception as error:  # reported below, so the test shows what went wrong
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=commit, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert QuestionScore.query.filter_by(attempt_id=attempt_id, item_id="q0").count() == 1
+    assert CommitBatch.query.filter_by(attempt_id=attempt_id).count() == 2
