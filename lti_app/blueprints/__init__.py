@@ -7,8 +7,9 @@ def register_blueprints(app):
     from .health import bp as health
     from .launch import bp as launch
     from .lti_config import bp as lti_config
+    from .player import bp as player
     from .student import bp as student
     from .dashboard import bp as dashboard
 
-    for blueprint in (health, launch, lti_config, auth, student, dashboard, demo):
+    for blueprint in (health, launch, lti_config, auth, student, player, dashboard, demo):
         app.register_blueprint(blueprint)

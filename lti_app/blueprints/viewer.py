@@ -1,5 +1,5 @@
 """Finding the Viewer of a request: session cookie first, else a launch token in the request."""
-from flask import abort, g, request, session
+from flask import abort, request, session
 
 from .. import tokens
 from ..access import Viewer
@@ -9,10 +9,14 @@ from ..models import Admin, Launch, User
 LAUNCH_TOKEN_PARAM = "lt"
 
 
+VIEWER_KEY = "examgate.viewer"
+
+
 def current_viewer() -> Viewer:
-    if "viewer" not in g:
-        g.viewer = _from_launch_token() or _from_session() or Viewer()
-    return g.viewer
+    # Kept on the request, not on g: g lives as long as the app context, which can span requests.
+    if VIEWER_KEY not in request.environ:
+        request.environ[VIEWER_KEY] = _from_launch_token() or _from_session() or Viewer()
+    return request.environ[VIEWER_KEY]
 
 
 def _from_session():

@@ -31,11 +31,15 @@ SUSPEND = "suspend"
 class Access:
     """What a student may do on a resource now."""
 
-    is_open: bool
+    state: str  # not_yet, open, closed
     opens_at: datetime | None
     closes_at: datetime | None
     attempts_allowed: int  # 0: unlimited
     attempts_used: int
+
+    @property
+    def is_open(self):
+        return self.state == "open"
 
     @property
     def attempts_left(self):
@@ -84,9 +88,9 @@ def access(resource, user, now=None) -> Access:
     if closes_at and later:  # an exception only ever moves a deadline later
         closes_at = max(closes_at, *later)
     opens_at = resource.available_from
-    is_open = not (opens_at and now < opens_at) and not (closes_at and now > closes_at)
+    state = "not_yet" if opens_at and now < opens_at else "closed" if closes_at and now > closes_at else "open"
     allowed = resource.max_attempts + sum(c.extra_attempts for c in changes) if resource.max_attempts else 0
-    return Access(is_open=is_open, opens_at=opens_at, closes_at=closes_at, attempts_allowed=allowed,
+    return Access(state=state, opens_at=opens_at, closes_at=closes_at, attempts_allowed=allowed,
                   attempts_used=_counted(resource, user).count())
 
 
@@ -152,11 +156,10 @@ def resume_state(attempt) -> tuple[dict, int]:
 
 
 def _check_open(rights: Access):
-    if rights.is_open:
-        return
-    if rights.opens_at and utcnow() < rights.opens_at:
+    if rights.state == "not_yet":
         raise UserFacingError(f"This exam opens on {rights.opens_at:%d %B %Y at %H:%M} UTC.", 403, "not_open_yet")
-    raise UserFacingError(f"This exam closed on {rights.closes_at:%d %B %Y at %H:%M} UTC.", 403, "closed")
+    if rights.state == "closed":
+        raise UserFacingError(f"This exam closed on {rights.closes_at:%d %B %Y at %H:%M} UTC.", 403, "closed")
 
 
 # --- commits -------------------------------------------------------------------------------------

@@ -1,15 +1,41 @@
-"""The student's page for a resource: their attempts, start or resume."""
-from flask import abort, render_template
+"""The student's page for a resource: the exam, when it is open, their attempts; start, resume, review."""
+from flask import abort, current_app, redirect, render_template, request, url_for
 
-from ...models import Resource
-from ..viewer import current_viewer, get_or_404
+from ...extensions import csrf
+from ...models import Remark, Resource
+from ...services import attempts
+from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
 from . import bp
+
+
+def _learner_resource(resource_id):
+    resource = get_or_404(Resource, resource_id)
+    if not current_viewer().is_learner_on(resource):
+        abort(404)
+    return resource
 
 
 @bp.get("/resources/<int:resource_id>")
 def resource(resource_id):
-    resource = get_or_404(Resource, resource_id)
     viewer = current_viewer()
-    if not viewer.is_learner_on(resource):
-        abort(404)
-    return render_template("student/resource.html", resource=resource, viewer=viewer)
+    if not viewer.is_authenticated:
+        return render_template("player/no_session.html"), 401
+    resource = _learner_resource(resource_id)
+    rows = attempts.student_attempts(resource, viewer.user)
+    remarked = {r.attempt_id for r in Remark.query.filter(Remark.attempt_id.in_([a.id for a in rows]))}
+    return render_template("student/resource.html", resource=resource, viewer=viewer, attempts=rows,
+                           remarked=remarked, access=attempts.access(resource, viewer.user),
+                           lt=request.values.get(LAUNCH_TOKEN_PARAM))
+
+
+@bp.post("/resources/<int:resource_id>/attempts")
+@csrf.exempt  # checked below: the launch token is proof enough, a cookie session needs the CSRF token
+def start(resource_id):
+    viewer = current_viewer()
+    if not viewer.is_authenticated:
+        return render_template("player/no_session.html"), 401
+    if viewer.launch is None and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+    attempt = attempts.start(_learner_resource(resource_id), viewer.user)
+    return redirect(url_for("player.play", attempt_id=attempt.id,
+                            **{LAUNCH_TOKEN_PARAM: request.form.get(LAUNCH_TOKEN_PARAM)}), 303)

@@ -1,0 +1,233 @@
+/* The player's glue: scorm-again in the page, the package in the iframe, commits to Examgate.
+ *
+ * scorm-again keeps the CMI data and checks it; it sends nothing itself (no lmsCommitUrl). Every
+ * value the package sets is collected here and sent as a batch {batch_id, sequence, elements, end}
+ * on Commit, on Terminate, every few seconds (autocommit) and when the page goes away. A batch stays
+ * in localStorage until the server's receipt names it, and is sent again (also after a reload, and
+ * by whichever window of this attempt is saving). Batches are idempotent on the server.
+ */
+(function () {
+  "use strict";
+
+  var settings = JSON.parse(document.getElementById("player-settings").textContent);
+  var scorm12 = settings.version === "1.2";
+  var review = settings.mode === "review";
+  // Numbas's keys outside the SCORM data model, which scorm-again refuses: kept and answered here.
+  var EXTRA = /^numbas\.|^cmi\.interactions\.\d+\.staged_answer$/;
+  // Set by the LMS (below) or write-only: never loaded back from the saved state.
+  var NOT_LOADED = /\._(count|children|version)$|^cmi\.(core\.)?(session_time|exit|entry|credit)$|^cmi\.(mode|learner_id|learner_name)$|^cmi\.core\.(lesson_mode|student_id|student_name)$/;
+  var RETRY_MS = [1000, 2000, 5000, 10000, 30000];
+  var storageKey = "examgate:attempt:" + settings.attemptId + ":batches";
+  var memoryQueue = [];
+  var pending = [];  // elements set since the last batch, one per key, latest last
+  var extras = {};
+  var sequence = settings.nextSequence;
+  var sessionEnded = false;
+  var sending = false;
+  var stopped = false;  // another window took over, or the attempt can no longer be saved
+  var retries = 0;
+  var retryTimer = null;
+
+  // --- the batch queue, shared by every window of this attempt through localStorage ---
+
+  function readQueue() {
+    try {
+      return JSON.parse(window.localStorage.getItem(storageKey) || "[]");
+    } catch (e) {
+      return memoryQueue.slice();
+    }
+  }
+
+  function writeQueue(queue) {
+    memoryQueue = queue;
+    try {
+      if (queue.length) window.localStorage.setItem(storageKey, JSON.stringify(queue));
+      else window.localStorage.removeItem(storageKey);
+    } catch (e) {
+      // storage refused (private mode, full): the copy in memory still gets sent
+    }
+  }
+
+  function newBatchId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function track(key, value) {
+    if (review) return;
+    pending = pending.filter(function (element) { return element.key !== key; });
+    pending.push({ key: key, value: String(value), client_time: Date.now() });
+  }
+
+  function flush(end) {
+    if (review || stopped || (sessionEnded && !pending.length)) return;
+    if (!pending.length && !end) return;
+    if (end) sessionEnded = true;
+    var queue = readQueue();
+    queue.push({ batch_id: newBatchId(), sequence: sequence++, elements: pending, end: end || null });
+    pending = [];
+    writeQueue(queue);
+    send();
+  }
+
+  // --- sending ---
+
+  function send() {
+    if (sending || stopped) return;
+    var queue = readQueue();
+    showSaving(queue);
+    if (!queue.length) return;
+    sending = true;
+    var batch = queue[0];
+    var body = JSON.stringify(batch);
+    fetch(settings.commitUrl, {
+      method: "POST", body: body, headers: { "Content-Type": "application/json" },
+      credentials: "omit", keepalive: body.length < 60000
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        sending = false;
+        if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch);
+        if (response.status >= 400 && response.status < 500 && answer.error) return refused(batch, answer.error);
+        retryLater();
+      });
+    }, function () {
+      sending = false;
+      retryLater();
+    });
+  }
+
+  function acknowledged(batch) {
+    retries = 0;
+    writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
+    send();
+  }
+
+  function refused(batch, error) {
+    if (error.code === "superseded" || error.code === "bad_token") {
+      stopped = true;
+      showSaving([]);
+      return showMessage(error.message);
+    }
+    // The server will never take this batch (finished attempt, malformed): drop it and go on.
+    writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
+    if (error.code === "attempt_finished") showMessage(error.message);
+    send();
+  }
+
+  function retryLater() {
+    showSaving(readQueue(), true);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(send, RETRY_MS[Math.min(retries++, RETRY_MS.length - 1)]);
+  }
+
+  function sendEverythingNow() {
+    // The page is going away: the beacon carries what fetch may not finish. Unacknowledged batches
+    // stay in localStorage and are sent again on the next visit; the server applies each once.
+    flush(sessionEnded ? null : "unload");
+    if (stopped || !navigator.sendBeacon) return;
+    readQueue().forEach(function (batch) {
+      navigator.sendBeacon(settings.commitUrl, new Blob([JSON.stringify(batch)], { type: "text/plain" }));
+    });
+  }
+
+  // --- what the student sees ---
+
+  function showSaving(queue, failing) {
+    var status = document.getElementById("player-status");
+    var waiting = queue.length > 0;
+    document.getElementById("player-wait").hidden = !(waiting && sessionEnded);
+    if (review) return;
+    status.textContent = stopped ? "Not saving" : waiting ? (failing ? "Not saved yet: trying again" : "Saving…") : "All answers saved";
+    status.className = "badge " + (stopped || failing ? "bad" : waiting ? "warn" : "ok");
+  }
+
+  function showMessage(text) {
+    var message = document.getElementById("player-message");
+    message.textContent = text;
+    message.hidden = false;
+  }
+
+  // --- the SCORM API ---
+
+  function restoredState() {
+    var state = {};
+    Object.keys(settings.state).forEach(function (key) { state[key] = settings.state[key]; });
+    readQueue().sort(function (a, b) { return a.sequence - b.sequence; }).forEach(function (batch) {
+      sequence = Math.max(sequence, batch.sequence + 1);
+      batch.elements.forEach(function (element) { state[element.key] = element.value; });
+    });
+    var cmi = {};
+    Object.keys(state).forEach(function (key) {
+      if (EXTRA.test(key)) extras[key] = state[key];
+      else if (!NOT_LOADED.test(key)) cmi[key] = state[key];
+    });
+    var learner = settings.learner;
+    if (scorm12) {
+      cmi["cmi.core.entry"] = settings.entry;
+      cmi["cmi.core.lesson_mode"] = settings.mode;
+      cmi["cmi.core.student_id"] = learner.id;
+      cmi["cmi.core.student_name"] = learner.name;
+    } else {
+      cmi["cmi.entry"] = settings.entry;
+      cmi["cmi.mode"] = settings.mode;
+      cmi["cmi.learner_id"] = learner.id;
+      cmi["cmi.learner_name"] = learner.name;
+    }
+    return cmi;
+  }
+
+  function makeApi() {
+    var options = { autocommit: false, lmsCommitUrl: false, logLevel: 5 };
+    var api = scorm12 ? new window.Scorm12API(options) : new window.Scorm2004API(options);
+    api.loadFromFlattenedJSON(restoredState(), "");
+    var names = scorm12
+      ? { set: "LMSSetValue", get: "LMSGetValue", commit: "LMSCommit", end: "LMSFinish" }
+      : { set: "SetValue", get: "GetValue", commit: "Commit", end: "Terminate" };
+    var set = api[names.set].bind(api), get = api[names.get].bind(api);
+    var commit = api[names.commit].bind(api), end = api[names.end].bind(api);
+    api[names.set] = function (key, value) {
+      if (EXTRA.test(key)) {
+        extras[key] = String(value);
+        api.lastErrorCode = "0";
+        track(key, value);
+        return "true";
+      }
+      var result = set(key, value);
+      if (String(result) === "true") track(key, value);
+      return result;
+    };
+    api[names.get] = function (key) {
+      if (EXTRA.test(key)) {
+        api.lastErrorCode = "0";
+        return extras[key] === undefined ? "" : extras[key];
+      }
+      return get(key);
+    };
+    api[names.commit] = function (parameter) {
+      var result = commit(parameter);
+      flush(null);
+      return result;
+    };
+    api[names.end] = function (parameter) {
+      var result = end(parameter);
+      flush("terminate");
+      return result;
+    };
+    return api;
+  }
+
+  var api = makeApi();
+  if (scorm12) window.API = api;
+  else window.API_1484_11 = api;
+
+  window.addEventListener("pagehide", sendEverythingNow);
+  window.addEventListener("online", send);
+  window.addEventListener("storage", function (event) {
+    if (event.key === storageKey) showSaving(readQueue());
+  });
+  if (!review) setInterval(function () { flush(null); send(); }, settings.autocommitSeconds * 1000);
+  send();  // whatever an earlier visit left unsent
+  document.getElementById("player-frame").src = settings.launchUrl;
+})();

@@ -1,0 +1,135 @@
+"""The student page and the player over HTTP: start, files, commits, review, second windows, no session."""
+import json
+import re
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from lti_app.models import Attempt, CmiElement, Resource
+from lti_app.services import exams
+from tests import factories
+from tests.packages.build import quiz12_zip
+
+
+@pytest.fixture
+def launched(app, client):
+    """A learner launched on a resource running the demo quiz; returns the launch token."""
+    consumer = factories.consumer()
+    factories.exam_resource(consumer, factories.uploaded_exam())
+    response = factories.launch(client)
+    return parse_qs(urlsplit(response.location).query)["lt"][0]
+
+
+def open_player(client, lt, attempt_id=None, **args):
+    if attempt_id is None:
+        response = client.post("/resources/1/attempts", data={"lt": lt})
+        assert response.status_code == 303
+        attempt_id = int(re.search(r"/attempts/(\d+)/play", response.location).group(1))
+    page = client.get(f"/attempts/{attempt_id}/play", query_string={"lt": lt, **args})
+    assert page.status_code == 200, page.data
+    settings = json.loads(re.search(rb'id="player-settings">(.*?)</script>', page.data, re.S).group(1))
+    return settings
+
+
+def batch(sequence=1, **elements):
+    return {"batch_id": uuid.uuid4().hex, "sequence": sequence,
+            "elements": [{"key": k.replace("__", "."), "value": v} for k, v in elements.items()]}
+
+
+def test_student_page_starts_one_attempt_and_the_player_restores_it(client, launched):
+    page = client.get("/resources/1", query_string={"lt": launched})
+    assert b"Start the exam" in page.data and b"Open." in page.data
+    settings = open_player(client, launched)
+    assert settings["entry"] == "ab-initio" and settings["mode"] == "normal" and settings["version"] == "2004"
+    assert settings["learner"] == {"id": "student-1", "name": "Ada Learner"}
+    sent = client.post(settings["commitUrl"], data=json.dumps(batch(cmi__location="q1", cmi__suspend_data="{}")),
+                       content_type="text/plain")
+    assert sent.status_code == 200 and sent.json["result"] is True and sent.json["duplicate"] is False
+    again = open_player(client, launched, attempt_id=1)
+    assert again["entry"] == "resume" and again["state"]["cmi.location"] == "q1" and again["nextSequence"] == 2
+    client.post("/resources/1/attempts", data={"lt": launched})
+    assert Attempt.query.count() == 1
+    assert b"Resume" in client.get("/resources/1", query_string={"lt": launched}).data
+
+
+def test_package_files_are_served_same_origin_with_types_and_caching(client, launched):
+    settings = open_player(client, launched)
+    assert settings["launchUrl"].endswith("/files/index.html")
+    html = client.get(settings["launchUrl"])
+    assert html.status_code == 200 and html.mimetype == "text/html" and b"Examgate demo quiz" in html.data
+    script = client.get(settings["launchUrl"].replace("index.html", "quiz.js"))
+    assert script.mimetype == "text/javascript"
+    assert "private" in script.headers["Cache-Control"] and "max-age=86400" in script.headers["Cache-Control"]
+    assert client.get(settings["launchUrl"].replace("index.html", "missing.js")).status_code == 404
+    assert client.get(settings["launchUrl"].replace("index.html", "../../../etc/passwd")).status_code == 404
+    forged = re.sub(r"/play/1/[^/]+/", "/play/1/forged/", settings["launchUrl"])
+    assert client.get(forged).status_code == 403
+
+
+def test_commit_refusals_are_json_with_a_reason(client, launched):
+    settings = open_player(client, launched)
+    bad_token = client.post("/play/1/commit?token=forged", data=json.dumps(batch()))
+    assert bad_token.status_code == 403 and bad_token.json["error"]["code"] == "bad_token"
+    not_json = client.post(settings["commitUrl"], data=b"{oops")
+    assert not_json.status_code == 400 and not_json.json["error"]["code"] == "bad_commit"
+    newer = open_player(client, launched, attempt_id=1)
+    old_window = client.post(settings["commitUrl"], data=json.dumps(batch(cmi__location="old")))
+    assert old_window.status_code == 409 and old_window.json["error"]["code"] == "superseded"
+    assert "another window" in old_window.json["error"]["message"]
+    assert client.post(newer["commitUrl"], data=json.dumps(batch(cmi__location="new"))).status_code == 200
+
+
+def test_review_sessions_save_nothing(client, launched):
+    settings = open_player(client, launched)
+    end = batch(cmi__exit="normal", cmi__session_time="PT10S")
+    client.post(settings["commitUrl"], data=json.dumps({**end, "end": "terminate"}))
+    assert Attempt.query.one().status == "finished"
+    review = open_player(client, launched, attempt_id=1)
+    assert review["mode"] == "review"
+    refused = client.post(review["commitUrl"], data=json.dumps(batch(2, cmi__location="x")))
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "review_session"
+    assert CmiElement.query.filter_by(key="cmi.location").count() == 0
+
+
+def test_student_review_can_be_switched_off(client, launched):
+    settings = open_player(client, launched)
+    client.post(settings["commitUrl"], data=json.dumps({**batch(cmi__exit=""), "end": "terminate"}))
+    Resource.query.one().allow_student_review = False
+    page = client.get("/attempts/1/play", query_string={"lt": launched})
+    assert page.status_code == 403 and b"not allowed" in page.data
+
+
+def test_other_students_and_strangers_cannot_open_an_attempt(app, client, launched):
+    open_player(client, launched)
+    other = factories.launch(app.test_client(), user_id="student-2")
+    other_lt = parse_qs(urlsplit(other.location).query)["lt"][0]
+    assert client.get("/attempts/1/play", query_string={"lt": other_lt}).status_code == 404
+
+
+def test_no_usable_session_explains_and_starts_nothing(app, launched):
+    stranger = app.test_client()
+    page = stranger.get("/resources/1")
+    assert page.status_code == 401 and b"Open in a new window" in page.data
+    assert stranger.post("/resources/1/attempts").status_code == 401
+    assert stranger.get("/attempts/1/play").status_code == 401
+    assert Attempt.query.count() == 0
+
+
+def test_an_instructor_reviews_any_attempt_and_a_deleted_one_is_hidden_from_its_student(app, client, launched):
+    from lti_app.services import attempts
+
+    open_player(client, launched)
+    teacher = factories.launch(app.test_client(), person=factories.INSTRUCTOR)
+    teacher_lt = parse_qs(urlsplit(teacher.location).query)["lt"][0]
+    review = open_player(app.test_client(), teacher_lt, attempt_id=1)
+    assert review["mode"] == "review"
+    attempts.delete_attempt(Attempt.query.one(), by="teacher")
+    assert client.get("/attempts/1/play", query_string={"lt": launched}).status_code == 404
+    assert b"attempt-1" not in client.get("/resources/1", query_string={"lt": launched}).data
+
+
+def test_a_scorm_12_exam_gets_its_own_runtime(app, client, launched):
+    exams.replace_version(Resource.query.one(), factories.uploaded_exam(data=quiz12_zip()))
+    page = client.post("/resources/1/attempts", data={"lt": launched}, follow_redirects=True)
+    assert b"vendor/scorm12.min.js" in page.data and b'"version": "1.2"' in page.data
