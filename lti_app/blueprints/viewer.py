@@ -1,9 +1,9 @@
 """Finding the Viewer of a request: session cookie first, else a launch token in the request."""
-from flask import abort, request, session
+from flask import abort, current_app, request, session
 
 from .. import tokens
 from ..access import Viewer
-from ..extensions import db
+from ..extensions import csrf, db
 from ..models import Admin, Launch, User
 
 LAUNCH_TOKEN_PARAM = "lt"
@@ -56,3 +56,10 @@ def get_or_404(model, row_id):
     if row is None:
         abort(404)
     return row
+
+
+def protect_form(viewer):
+    """For views exempt from cookie CSRF: a launch token in the form proves the request came from our
+    own page (a cookie session inside an LMS iframe may not exist); otherwise check the CSRF token."""
+    if viewer.launch is None and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()

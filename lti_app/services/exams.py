@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import func
 
 from ..errors import UserFacingError
 from ..extensions import db
@@ -107,3 +108,22 @@ def _free_slug(title):
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def upload_for_resource(resource: Resource, data: bytes, *, title: str, by: str,
+                        move_unfinished: bool = False) -> ExamVersion:
+    """A new version of the resource's exam (or a new exam), run by the resource from now on."""
+    version = upload(data, title=title, exam=resource.exam, uploaded_by=by, consumer_id=resource.consumer_id)
+    replace_version(resource, version, move_unfinished=move_unfinished)
+    return version
+
+
+def attempt_counts(resource: Resource) -> dict:
+    """{exam version id: {"open": n, "finished": n}} for the resource's attempts that are not deleted."""
+    counts = {}
+    rows = (db.session.query(Attempt.exam_version_id, Attempt.status, func.count())
+            .filter(Attempt.resource_id == resource.id, Attempt.deleted_at.is_(None))
+            .group_by(Attempt.exam_version_id, Attempt.status))
+    for version_id, status, count in rows:
+        counts.setdefault(version_id, {"open": 0, "finished": 0})[status] = count
+    return counts

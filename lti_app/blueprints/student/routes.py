@@ -1,10 +1,10 @@
 """The student's page for a resource: the exam, when it is open, their attempts; start, resume, review."""
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from ...extensions import csrf
 from ...models import Remark, Resource
 from ...services import attempts
-from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
+from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404, protect_form
 from . import bp
 
 
@@ -29,13 +29,12 @@ def resource(resource_id):
 
 
 @bp.post("/resources/<int:resource_id>/attempts")
-@csrf.exempt  # checked below: the launch token is proof enough, a cookie session needs the CSRF token
+@csrf.exempt  # protect_form: a launch token, or the CSRF token of a cookie session
 def start(resource_id):
     viewer = current_viewer()
     if not viewer.is_authenticated:
         return render_template("player/no_session.html"), 401
-    if viewer.launch is None and current_app.config["WTF_CSRF_ENABLED"]:
-        csrf.protect()
+    protect_form(viewer)
     attempt = attempts.start(_learner_resource(resource_id), viewer.user)
     return redirect(url_for("player.play", attempt_id=attempt.id,
                             **{LAUNCH_TOKEN_PARAM: request.form.get(LAUNCH_TOKEN_PARAM)}), 303)
