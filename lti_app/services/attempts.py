@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
 from ..extensions import db
@@ -212,26 +211,35 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
-    if _already_received(attempt.id, batch.batch_id):
+    if not _record_batch(attempt, batch):
+        receipt = _receipt(attempt, batch, duplicate=True)
         db.session.rollback()
-        return _receipt(attempt, batch, duplicate=True)
+        return receipt
     if attempt.status != "open":
         raise UserFacingError("This attempt is finished; nothing more can be saved.", 409, "attempt_finished")
-    try:
-        changed = _apply(attempt, batch)
-        db.session.commit()
-    except IntegrityError:  # the same batch raced in on another connection and won
-        db.session.rollback()
-        return _receipt(db.session.get(Attempt, attempt_id), batch, duplicate=True)
+    changed = _apply(attempt, batch)
+    receipt = _receipt(attempt, batch, duplicate=False)
+    db.session.commit()
     if changed:
-        log.info("attempt %s: score %s, %s/%s, status %s", attempt.id, attempt.score,
-                 attempt.completion_status, attempt.success_status, attempt.status)
-    return _receipt(attempt, batch, duplicate=False)
+        log.info("attempt %s: score %s, %s/%s, status %s", attempt_id, receipt.score,
+                 attempt.completion_status, attempt.success_status, receipt.status)
+    return receipt
 
 
-def _already_received(attempt_id, batch_id):
-    return db.session.execute(select(CommitBatch.id).where(
-        CommitBatch.attempt_id == attempt_id, CommitBatch.batch_id == batch_id)).first() is not None
+def _record_batch(attempt, batch) -> bool:
+    """Record the batch's arrival; False when it had arrived before (the attempt row is locked)."""
+    statement = _insert(CommitBatch).values(
+        attempt_id=attempt.id, batch_id=batch.batch_id, sequence=batch.sequence,
+        element_count=len(batch.elements), received_at=utcnow())
+    inserted = db.session.execute(
+        statement.on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(CommitBatch.id))
+    return inserted.first() is not None
+
+
+def _insert(model):
+    """INSERT with ON CONFLICT, on PostgreSQL and SQLite alike."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def _receipt(attempt, batch, duplicate):
@@ -241,8 +249,6 @@ def _receipt(attempt, batch, duplicate):
 def _apply(attempt, batch) -> bool:
     """Write the batch; True when the score or a status changed."""
     now = utcnow()
-    db.session.add(CommitBatch(attempt_id=attempt.id, batch_id=batch.batch_id, sequence=batch.sequence,
-                               element_count=len(batch.elements), received_at=now))
     if batch.elements:
         db.session.execute(insert(CmiElement), [
             {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
@@ -253,7 +259,8 @@ def _apply(attempt, batch) -> bool:
         _end_session(state, batch)
     attempt.state, attempt.state_times, attempt.last_commit_at = state, times, now
     after = attempt_result(state)
-    changed = _record_result(attempt, before, after)
+    with db.session.no_autoflush:  # the attempt's row is written once, at commit
+        changed = _record_result(attempt, before, after)
     if batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at = "finished", now
         changed = True
@@ -295,7 +302,6 @@ def _record_result(attempt, before, after) -> bool:
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
     if changed_items or before.score != after.score or before.raw != after.raw or before.max != after.max:
-        db.session.flush()
         attempt.score = marking.attempt_score(attempt)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
@@ -314,8 +320,7 @@ def _items(result) -> dict:
 
 def _upsert_question_scores(rows):
     """One statement; the unique (attempt, item) lets concurrent commits meet on one row."""
-    dialect = db.session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(QuestionScore).values(rows)
+    statement = _insert(QuestionScore).values(rows)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
         set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}))

@@ -1,0 +1,282 @@
+"""How fast the player's commit endpoint is, against the same stack inserting one row.
+
+Runs gunicorn (as in the Procfile) over a PostgreSQL database it creates and drops, and:
+- N simulated students (default 300) each send a batch of 20 elements every INTERVAL seconds for
+  DURATION seconds, to the commit endpoint and then to a bare endpoint that only inserts one row
+  (bench/bare_app.py): commits_per_s, p50_ms, p99_ms and the same for the bare endpoint;
+- CONCURRENCY clients sending back to back: the most each endpoint can take, and `ratio`
+  (commit capacity / bare capacity);
+- `growth_ratio`: a commit's median time on an attempt already holding 36,000 elements divided by
+  the same on an empty attempt.
+
+Usage: python bench/commits.py [--students 300] [--interval 2] [--duration 20]
+Environment: DATABASE_URL (a PostgreSQL server; default postgresql://postgres@127.0.0.1:5432/test).
+"""
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from config import database_url  # noqa: E402
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
+SECRET = "bench-secret"
+GROWN_ELEMENTS = 36_000
+
+
+def main():
+    options = _options()
+    server_url = database_url({"DATABASE_URL": os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)})
+    with _database(server_url) as url:
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
+               "PYTHONPATH": str(REPO)}
+        env.pop("REDIS_URL", None)
+        commit_urls, grown_url, empty_url = _seed(url, options.students)
+        with _gunicorn("wsgi:app", 8701, env):
+            _warm_up("127.0.0.1:8701", commit_urls[0])
+            paced = _paced("127.0.0.1:8701", commit_urls, options)
+            most = _back_to_back("127.0.0.1:8701", commit_urls[: options.concurrency], options.burst_seconds)
+            growth = _growth("127.0.0.1:8701", grown_url, empty_url)
+        bare_urls = [f"/bare/{n}" for n in range(options.students)]
+        with _gunicorn("bench.bare_app:app", 8702, env, setup=_create_bare_table):
+            _warm_up("127.0.0.1:8702", bare_urls[0])
+            bare_paced = _paced("127.0.0.1:8702", bare_urls, options)
+            bare_most = _back_to_back("127.0.0.1:8702", bare_urls[: options.concurrency], options.burst_seconds)
+    _report("", paced)
+    _report("bare_", bare_paced)
+    print(f"max_commits_per_s: {most:.1f}")
+    print(f"max_bare_per_s: {bare_most:.1f}")
+    print(f"ratio: {most / bare_most:.2f}")
+    print(f"growth_ratio: {growth:.2f}")
+
+
+def _options():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between one student's batches")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of paced load per endpoint")
+    parser.add_argument("--concurrency", type=int, default=20, help="clients in the back-to-back run")
+    parser.add_argument("--burst-seconds", type=float, default=10.0)
+    return parser.parse_args()
+
+
+# --- the database, the app's rows, the servers ---------------------------------------------------
+
+@contextmanager
+def _database(server_url):
+    """A database of its own, dropped at the end."""
+    name = f"examgate_bench_{os.getpid()}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _seed(url, students):
+    """One resource running the demo quiz, an open attempt per student, and two more for growth_ratio."""
+    os.environ["DATABASE_URL"] = url
+    from lti_app import create_app
+    from lti_app.extensions import db
+    from lti_app.models import Attempt, CmiElement, Context, Resource, User
+    from lti_app.services import attempts, consumers, exams
+    from lti_app import tokens
+    from tests.packages.build import quiz2004_zip
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
+                      "PACKAGE_CACHE_DIR": "/tmp/examgate-bench-cache"})
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        consumer = consumers.create_consumer("Bench LMS", key="bench")
+        context = Context(consumer_id=consumer.id, lti_context_id="bench-course")
+        resource = Resource(consumer_id=consumer.id, context=context, lti_resource_link_id="bench-exam")
+        db.session.add(resource)
+        exams.attach(resource, exams.upload(quiz2004_zip(), title="Bench quiz").exam)
+        users = [User(consumer_id=consumer.id, lti_user_id=f"student-{n}") for n in range(students + 2)]
+        db.session.add_all(users)
+        db.session.commit()
+        urls = []
+        for user in users:
+            attempt = attempts.start(resource, user)
+            key = attempts.open_session(attempt)
+            token = tokens.sign("player", {"a": attempt.id, "s": key, "m": "normal"})
+            urls.append(f"/play/{attempt.id}/commit?token={token}")
+        grown = db.session.get(Attempt, int(urls[-1].split("/")[2]))
+        state = {}
+        rows = []
+        for n in range(GROWN_ELEMENTS):
+            key, value = _element(n % 300, n)
+            rows.append({"attempt_id": grown.id, "batch_id": f"seed-{n // 20}", "sequence": n // 20 + 1,
+                         "key": key, "value": value, "server_time": grown.started_at})
+            state[key] = value
+        db.session.execute(insert(CmiElement), rows)
+        grown.state, grown.state_times = state, {key: GROWN_ELEMENTS // 20 for key in state}
+        db.session.commit()
+        db.engine.dispose()
+    return urls[:students], urls[-1], urls[-2]
+
+
+def _create_bare_table(env):
+    subprocess.run([sys.executable, "-c", "from bench.bare_app import app, db\nwith app.app_context(): db.create_all()"],
+                   env=env, cwd=REPO, check=True)
+
+
+@contextmanager
+def _gunicorn(target, port, env, setup=None):
+    if setup:
+        setup(env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", target, "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"], env=env, cwd=REPO)
+    try:
+        _wait_for(port)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_for(port):
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise SystemExit(f"gunicorn did not start on port {port}")
+
+
+def _warm_up(host, path):
+    """Every worker thread opens its database connection before anything is measured."""
+    _run_threads(lambda n: _post(host, path, _batch(1_000_000 + n)), range(32))
+
+
+# --- the load ------------------------------------------------------------------------------------
+
+def _element(k, n):
+    """One of 20 keys a Numbas-like exam writes, with a value that changes as n grows."""
+    kinds = [("cmi.suspend_data", lambda: json.dumps({"answers": "x" * 1500, "n": n})),
+             ("cmi.location", lambda: f"q{n % 10}"),
+             ("cmi.session_time", lambda: f"PT{n}S"),
+             ("cmi.score.raw", lambda: str(n % 10)), ("cmi.score.max", lambda: "10")]
+    if k < len(kinds):
+        key, value = kinds[k]
+        return key, value()
+    i = k - len(kinds)
+    question, field = divmod(i, 3)
+    if field == 0:
+        return f"cmi.objectives.{question}.id", f"q{question}"
+    if field == 1:
+        return f"cmi.objectives.{question}.score.raw", str((n + question) % 3)
+    return f"cmi.interactions.{question}.result", str((n + question) % 2)
+
+
+def _batch(sequence):
+    return json.dumps({"batch_id": uuid.uuid4().hex, "sequence": sequence, "elements": [
+        {"key": key, "value": value, "client_time": int(time.time() * 1000)}
+        for key, value in (_element(k, sequence) for k in range(20))]})
+
+
+def _post(host, path, body):
+    """One request on a fresh connection (gunicorn closes idle ones); its time in ms, None when it failed."""
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(*host.split(":"), timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+    except OSError:
+        return None
+    finally:
+        connection.close()
+    return (time.perf_counter() - started) * 1000 if response.status == 200 else None
+
+
+def _paced(host, paths, options):
+    """Each student sends a batch every interval (starting at a random moment), for the duration."""
+    latencies, lock = [], threading.Lock()
+    deadline = time.monotonic() + options.duration
+
+    def student(path):
+        time.sleep(random.uniform(0, options.interval))
+        sequence = 1
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            took = _post(host, path, _batch(sequence))
+            with lock:
+                latencies.append(took)
+            sequence += 1
+            time.sleep(max(0.0, options.interval - (time.monotonic() - started)))
+
+    began = time.monotonic()
+    _run_threads(student, paths)
+    return len(latencies) / (time.monotonic() - began), latencies
+
+
+def _back_to_back(host, paths, seconds):
+    count, lock = [0], threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(path):
+        sequence = 10_000
+        while time.monotonic() < deadline:
+            ok = _post(host, path, _batch(sequence)) is not None
+            sequence += 1
+            with lock:
+                count[0] += ok
+
+    began = time.monotonic()
+    _run_threads(client, paths)
+    return count[0] / (time.monotonic() - began)
+
+
+def _growth(host, grown_path, empty_path, rounds=60):
+    """Median commit time on the attempt holding 36,000 elements over the same on an empty one."""
+    grown, empty = [], []
+    for n in range(rounds):  # interleaved, so both see the same load
+        grown.append(_post(host, grown_path, _batch(GROWN_ELEMENTS + n + 1)))
+        empty.append(_post(host, empty_path, _batch(n + 1)))
+    return statistics.median(grown) / statistics.median(empty)
+
+
+def _run_threads(target, arguments):
+    threads = [threading.Thread(target=target, args=(argument,), daemon=True) for argument in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _report(prefix, result):
+    per_second, results = result
+    latencies = sorted(took for took in results if took is not None)
+    name = "bare_per_s" if prefix else "commits_per_s"
+    print(f"{name}: {len(latencies) / len(results) * per_second:.1f}")
+    print(f"{prefix}failed: {len(results) - len(latencies)}")
+    print(f"{prefix}p50_ms: {statistics.median(latencies):.1f}")
+    print(f"{prefix}p99_ms: {latencies[int(len(latencies) * 0.99) - 1]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
