@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import UserFacingError
 from ..extensions import db
-from ..models import AccessChange, Attempt, CmiElement, CommitBatch, QuestionScore
+from ..models import AccessChange, Attempt, CmiElement, CommitBatch, QuestionScore, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
 from . import marking
@@ -110,6 +110,8 @@ def _counted(resource, user):
 
 def start(resource, user) -> Attempt:
     """A new attempt, or the student's unfinished one: a second click never makes a second attempt."""
+    # Two start requests at once (a double click) queue on the student's row, so only one creates.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     current = open_attempt(resource, user)
     if current is not None:
         return current
@@ -283,7 +285,7 @@ def _key(state, name):
 
 
 def _end_session(state, batch):
-    """Add this session's time to the total, once per session: only the batch that ends it carries it."""
+    """Add the session time carried by the batch that ends a session to the total time."""
     for version, session_key, total_key in (("1.2", "cmi.core.session_time", "cmi.core.total_time"),
                                             ("2004", "cmi.session_time", "cmi.total_time")):
         session_time = next((e.value for e in reversed(batch.elements) if e.key == session_key), None)
@@ -308,11 +310,12 @@ def _record_result(attempt, before, after) -> bool:
 
 
 def _items(result) -> dict:
+    """The question and part score rows a result gives: questions first, then parts, in package order."""
     items = {}
     for position, question in enumerate(result.questions):
         items[question.id] = {"item_id": question.id, "kind": "question", "position": position,
                               "raw": question.raw, "max": question.max}
-    for position, part in enumerate(result.parts):
+    for position, part in enumerate(result.parts, start=len(result.questions)):
         items.setdefault(part.id, {"item_id": part.id, "kind": "part", "position": position,
                                    "raw": part.score, "max": part.weighting})
     return items
