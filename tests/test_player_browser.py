@@ -171,8 +171,11 @@ def test_a_second_window_takes_over_and_the_first_says_so(server, browser):
     answer(quiz(first), "q2", {"q2p0": "a"})
     first.locator("#player-message", has_text="another window").wait_for()
     first.screenshot(path=ARTIFACTS / "player-superseded.png")
+    answer(quiz(second), "q3", {"q3p0": "15"})
+    all_saved(second)
     state = server_attempt(app, "quiz-2004").state
-    assert state["cmi.objectives.1.score.raw"] == "2" and "cmi.objectives.2.score.raw" not in state
+    assert state["cmi.objectives.1.score.raw"] == "2" and state["cmi.objectives.3.score.raw"] == "2"
+    assert "cmi.objectives.2.score.raw" not in state  # answered in the window that no longer saves
     context.close()
 
 

@@ -3,8 +3,9 @@
  * scorm-again keeps the CMI data and checks it; it sends nothing itself (no lmsCommitUrl). Every
  * value the package sets is collected here and sent as a batch {batch_id, sequence, elements, end}
  * on Commit, on Terminate, every few seconds (autocommit) and when the page goes away. A batch stays
- * in localStorage until the server's receipt names it, and is sent again (also after a reload, and
- * by whichever window of this attempt is saving). Batches are idempotent on the server.
+ * in localStorage until the server's receipt names it, and is sent again (also after a reload).
+ * Batches are idempotent on the server. A window sends its own batches and those it found waiting
+ * when it opened; a window that another one took over drops what it made since and stops saving.
  */
 (function () {
   "use strict";
@@ -27,6 +28,8 @@
   var stopped = false;  // another window took over, or the attempt can no longer be saved
   var retries = 0;
   var retryTimer = null;
+  var windowId = newBatchId();
+  var adopted = {};  // batch ids left by earlier windows, sent by this one
 
   // --- the batch queue, shared by every window of this attempt through localStorage ---
 
@@ -66,7 +69,7 @@
     if (!pending.length && !end) return;
     if (end) sessionEnded = true;
     var queue = readQueue();
-    queue.push({ batch_id: newBatchId(), sequence: sequence++, elements: pending, end: end || null });
+    queue.push({ batch_id: newBatchId(), sequence: sequence++, elements: pending, end: end || null, window: windowId });
     pending = [];
     writeQueue(queue);
     send();
@@ -74,9 +77,13 @@
 
   // --- sending ---
 
+  function mine(batch) {
+    return batch.window === windowId || adopted[batch.batch_id];
+  }
+
   function send() {
     if (sending || stopped) return;
-    var queue = readQueue();
+    var queue = readQueue().filter(mine);
     showSaving(queue);
     if (!queue.length) return;
     sending = true;
@@ -107,6 +114,7 @@
   function refused(batch, error) {
     if (error.code === "superseded" || error.code === "bad_token") {
       stopped = true;
+      writeQueue(readQueue().filter(function (b) { return b.window !== windowId; }));
       showSaving([]);
       return showMessage(error.message);
     }
@@ -117,7 +125,7 @@
   }
 
   function retryLater() {
-    showSaving(readQueue(), true);
+    showSaving(readQueue().filter(mine), true);
     clearTimeout(retryTimer);
     retryTimer = setTimeout(send, RETRY_MS[Math.min(retries++, RETRY_MS.length - 1)]);
   }
@@ -127,7 +135,7 @@
     // stay in localStorage and are sent again on the next visit; the server applies each once.
     flush(sessionEnded ? null : "unload");
     if (stopped || !navigator.sendBeacon) return;
-    readQueue().forEach(function (batch) {
+    readQueue().filter(mine).forEach(function (batch) {
       navigator.sendBeacon(settings.commitUrl, new Blob([JSON.stringify(batch)], { type: "text/plain" }));
     });
   }
@@ -155,6 +163,7 @@
     var state = {};
     Object.keys(settings.state).forEach(function (key) { state[key] = settings.state[key]; });
     readQueue().sort(function (a, b) { return a.sequence - b.sequence; }).forEach(function (batch) {
+      adopted[batch.batch_id] = true;
       sequence = Math.max(sequence, batch.sequence + 1);
       batch.elements.forEach(function (element) { state[element.key] = element.value; });
     });
@@ -225,7 +234,7 @@
   window.addEventListener("pagehide", sendEverythingNow);
   window.addEventListener("online", send);
   window.addEventListener("storage", function (event) {
-    if (event.key === storageKey) showSaving(readQueue());
+    if (event.key === storageKey) showSaving(readQueue().filter(mine));
   });
   if (!review) setInterval(function () { flush(null); send(); }, settings.autocommitSeconds * 1000);
   send();  // whatever an earlier visit left unsent
