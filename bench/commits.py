@@ -25,7 +25,6 @@ import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url

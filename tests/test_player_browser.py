@@ -7,7 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from lti_app.extensions import db
-from lti_app.models import Attempt, Consumer, QuestionScore
+from lti_app.models import Attempt, QuestionScore
 from lti_app.services import exams
 from tests import factories
 from tests.packages.build import quiz12_zip, quiz2004_zip

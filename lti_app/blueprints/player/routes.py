@@ -24,11 +24,13 @@ REVIEW = "review"
 
 @bp.get("/attempts/<int:attempt_id>/play")
 def play(attempt_id):
+    """Open an attempt: its student sits it (this window takes over saving), or it is reviewed."""
     viewer = current_viewer()
     if not viewer.is_authenticated:
         return render_template("player/no_session.html"), 401
     attempt = get_or_404(Attempt, attempt_id)
-    as_student = viewer.user is not None and attempt.user_id == viewer.user.id and viewer.is_learner_on(attempt.resource)
+    as_student = (viewer.user is not None and attempt.user_id == viewer.user.id
+                  and viewer.is_learner_on(attempt.resource))
     if not (as_student or viewer.teaches(attempt.resource.context)) or (as_student and attempt.deleted_at):
         abort(404)
     review = not as_student or attempt.status != "open" or request.args.get("mode") == REVIEW
@@ -36,11 +38,11 @@ def play(attempt_id):
         raise UserFacingError("Reviewing finished attempts is not allowed for this exam.", 403, "no_review")
     session_key = "" if review else attempts.open_session(attempt)
     token = tokens.sign(PLAYER_TOKEN, {"a": attempt.id, "s": session_key, "m": REVIEW if review else "normal"})
+    back = "student.resource" if as_student else "dashboard.resource"
     return render_template("player/play.html", attempt=attempt, review=review,
                            settings=_settings(attempt, token, review),
-                           back_url=url_for("student.resource", resource_id=attempt.resource_id,
-                                            **{LAUNCH_TOKEN_PARAM: request.args.get(LAUNCH_TOKEN_PARAM)})
-                           if as_student else url_for("dashboard.resource", resource_id=attempt.resource_id))
+                           back_url=url_for(back, resource_id=attempt.resource_id,
+                                            **{LAUNCH_TOKEN_PARAM: request.args.get(LAUNCH_TOKEN_PARAM)}))
 
 
 def _settings(attempt, token, review):
