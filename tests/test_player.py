@@ -133,3 +133,22 @@ def test_a_scorm_12_exam_gets_its_own_runtime(app, client, launched):
     exams.replace_version(Resource.query.one(), factories.uploaded_exam(data=quiz12_zip()))
     page = client.post("/resources/1/attempts", data={"lt": launched}, follow_redirects=True)
     assert b"vendor/scorm12.min.js" in page.data and b'"version": "1.2"' in page.data
+
+
+def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
+    from datetime import timedelta
+
+    from lti_app.extensions import db
+    from lti_app.models import Remark
+    from lti_app.models.base import utcnow
+
+    settings = open_player(client, launched)
+    client.post(settings["commitUrl"], data=json.dumps(batch(cmi__score__scaled="0.5")))
+    page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
+    assert "50%" in page and "re-marked" not in page
+    db.session.add(Remark(attempt_id=1, item_id="q0", score=1, created_by="teacher"))
+    Resource.query.one().available_until = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
+    assert "re-marked" in page and "This exam closed on" in page
+    assert "Resume" not in page and "start-attempt" not in page
