@@ -322,11 +322,11 @@ def _items(result) -> dict:
 
 
 def _upsert_question_scores(rows):
-    """One statement; the unique (attempt, item) lets concurrent commits meet on one row."""
-    statement = _insert(QuestionScore).values(rows)
+    """One upsert statement, run for every row; the unique (attempt, item) lets concurrent commits meet on one row."""
+    statement = _insert(QuestionScore)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
-        set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}))
+        set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}), rows)
 
 
 # --- delete and restore --------------------------------------------------------------------------
