@@ -7,7 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from lti_app.extensions import db
-from lti_app.models import Attempt, QuestionScore
+from lti_app.models import Attempt, QuestionScore, Resource
 from lti_app.services import exams
 from tests import factories
 from tests.packages.build import quiz12_zip, quiz2004_zip
@@ -198,4 +198,27 @@ def test_numbas_keys_outside_the_data_model_are_kept_and_answered(server, browse
     quiz(page)
     assert page.evaluate("() => window.API_1484_11.GetValue('numbas.duration_extension.amount')") == "10"
     assert page.evaluate("() => window.API_1484_11.GetValue('cmi.interactions.0.staged_answer')") == "4.9"
+    context.close()
+
+
+def test_an_instructor_replaces_the_exam_from_the_dashboard(server, browser, tmp_path):
+    base_url, app = server
+    package = tmp_path / "quiz12.zip"
+    package.write_bytes(quiz12_zip())
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    form = factories.signed_launch(url=f"{base_url}/lti/launch", resource_link_id="quiz-2004",
+                                   person=factories.INSTRUCTOR)
+    fields = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in form.items())
+    page.set_content(f'<form method="post" action="{base_url}/lti/launch">{fields}</form>'
+                     "<script>document.forms[0].submit()</script>")
+    page.wait_for_url(f"{base_url}/dashboard/resources/*")
+    page.goto(page.url.replace("/resources/1?", "/resources/1/exam?"))
+    page.set_input_files('input[name="package"]', str(package))
+    page.check('input[name="move_unfinished"]')
+    page.click("#upload-package")
+    page.locator("#version-2", has_text="in use").wait_for()
+    page.screenshot(path=ARTIFACTS / "dashboard-exam-package.png", full_page=True)
+    db.session.remove()
+    assert Resource.query.filter_by(lti_resource_link_id="quiz-2004").one().exam_version.scorm_version == "1.2"
     context.close()
