@@ -50,3 +50,93 @@ def exam(title="Algebra test", slug="algebra-test", consumer=None):
                                                   launch_path="index.html")])
     db.session.commit()
     return row
+
+
+# Rows built directly, for pages that need a world without going through launches and commits.
+
+def _save(row):
+    from lti_app.extensions import db
+
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def context(consumer, lti_context_id="course-1", title="Algebra", term="2026 autumn"):
+    from lti_app.models import Context
+
+    return _save(Context(consumer_id=consumer.id, lti_context_id=lti_context_id, title=title, term=term))
+
+
+def resource(context, title="Week 1 quiz", link_id=None, version=None, **settings):
+    from lti_app.models import Resource
+
+    version = version or exam(title, slug=f"exam-{context.id}-{link_id or title}".replace(" ", "-")).latest_version
+    return _save(Resource(consumer_id=context.consumer_id, context=context, title=title,
+                          lti_resource_link_id=link_id or f"link-{title}".replace(" ", "-"),
+                          exam_id=version.exam_id, exam_version_id=version.id, **settings))
+
+
+def user(consumer, lti_user_id="student-1", name="Ada Learner", email=None, username=None):
+    from lti_app.models import User
+
+    return _save(User(consumer_id=consumer.id, lti_user_id=lti_user_id, name=name,
+                      email=email if email is not None else f"{lti_user_id}@example.edu",
+                      username=username if username is not None else lti_user_id))
+
+
+def enrol(user, context, role="learner", source="launch"):
+    from lti_app.models import Enrolment
+
+    return _save(Enrolment(context_id=context.id, user_id=user.id, role=role, source=source))
+
+
+def member(consumer, context, lti_user_id, name, role="learner", source="launch", **fields):
+    """A user enrolled in a context (as their launches or the roster say)."""
+    person = user(consumer, lti_user_id, name, **fields)
+    enrol(person, context, role, source)
+    return person
+
+
+def launch_row(resource, user, role="learner", attempt=None):
+    from lti_app.models import Launch
+
+    return _save(Launch(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=user.id,
+                        role=role, attempt_id=attempt.id if attempt else None,
+                        lis_result_sourcedid=f"sourcedid-{user.lti_user_id}" if role == "learner" else None,
+                        outcome_service_url="http://lms.test/outcomes" if role == "learner" else None))
+
+
+def attempt(resource, user, questions=None, cmi=None, status="finished", number=None, started_at=None):
+    """An attempt with question and part scores {item_id: (raw, max)} and CMI elements [(key, value)],
+    each element in its own commit batch, in order."""
+    from datetime import timedelta
+
+    from lti_app.models import Attempt, CmiElement, CommitBatch, QuestionScore
+    from lti_app.models.base import utcnow
+
+    started_at = started_at or utcnow() - timedelta(hours=1)
+    number = number or Attempt.query.filter_by(resource_id=resource.id, user_id=user.id).count() + 1
+    row = _save(Attempt(resource_id=resource.id, user_id=user.id, exam_version_id=resource.exam_version_id,
+                        number=number, status=status, started_at=started_at,
+                        finished_at=started_at + timedelta(minutes=30) if status == "finished" else None,
+                        completion_status="completed" if status == "finished" else "incomplete"))
+    questions = questions or {}
+    for position, (item_id, (raw, max_)) in enumerate(questions.items()):
+        kind = "question" if "p" not in item_id[1:] else "part"
+        _save(QuestionScore(attempt_id=row.id, item_id=item_id, kind=kind, position=position, raw=raw, max=max_))
+    state = {}
+    for sequence, (key, value) in enumerate(cmi or [], start=1):
+        batch = f"batch-{row.id}-{sequence}"
+        at = started_at + timedelta(minutes=sequence)
+        _save(CommitBatch(attempt_id=row.id, batch_id=batch, sequence=sequence, element_count=1, received_at=at))
+        _save(CmiElement(attempt_id=row.id, batch_id=batch, sequence=sequence, key=key, value=str(value),
+                         client_time=at, server_time=at))
+        state[key] = str(value)
+    question_rows = {k: v for k, v in questions.items() if "p" not in k[1:]}
+    row.raw_score = sum(raw or 0 for raw, _ in question_rows.values()) if question_rows else None
+    row.max_score = sum(max_ or 0 for _, max_ in question_rows.values()) if question_rows else None
+    row.score = row.raw_score / row.max_score if row.max_score else None
+    row.state = state
+    row.last_commit_at = started_at + timedelta(minutes=len(cmi or []))
+    return _save(row)
