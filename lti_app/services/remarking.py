@@ -62,10 +62,10 @@ def discount(resource, item_id, mode, by) -> tuple[Discount, RemarkJob]:
     return row, remark_all(resource, by)
 
 
-def remove_discount(discount_row, by) -> RemarkJob:
+def remove_discount(discount_row, resource, by) -> RemarkJob:
     discount_row.removed_at = utcnow()
     db.session.commit()
-    return remark_all(discount_row.resource, by)
+    return remark_all(resource, by)
 
 
 def remark_all(resource, by) -> RemarkJob:
