@@ -140,3 +140,50 @@ def attempt(resource, user, questions=None, cmi=None, status="finished", number=
     row.state = state
     row.last_commit_at = started_at + timedelta(minutes=len(cmi or []))
     return _save(row)
+
+
+def admin(email="admin@example.edu", password="admin-password", consumers=(), superuser=False):
+    from lti_app.services.consumers import create_admin
+
+    row = create_admin(email, password, superuser=superuser)
+    row.consumers.extend(consumers)
+    return _save(row)
+
+
+def sign_in(client, person):
+    """Sign a test client in as an LMS user or an administrator (as their launch or login would)."""
+    from lti_app.models import Admin
+
+    with client.session_transaction() as session:
+        session.clear()
+        session["admin_id" if isinstance(person, Admin) else "user_id"] = person.id
+
+
+def classroom():
+    """One consumer with a course, its instructor and two students, one resource with an attempt;
+    a second course on the same consumer and a second consumer, each with its own instructor."""
+    from types import SimpleNamespace
+
+    world = SimpleNamespace()
+    world.consumer = consumer()
+    world.context = context(world.consumer)
+    world.resource = resource(world.context, "Week 1 quiz", max_attempts=1)
+    world.instructor = member(world.consumer, world.context, "teacher-1", "Tom Teacher", role="instructor")
+    world.student = member(world.consumer, world.context, "student-1", "Ada Learner", username="ada")
+    world.classmate = member(world.consumer, world.context, "student-2", "Bob Classmate")
+    world.attempt = attempt(world.resource, world.student,
+                            questions={"q0": (1, 2), "q0p0": (1, 1), "q0p1": (0, 1), "q1": (3, 3)},
+                            cmi=[("cmi.objectives.0.id", "q0"), ("cmi.objectives.0.score.raw", "1"),
+                                 ("cmi.interactions.0.id", "q0p0"), ("cmi.interactions.0.result", "1"),
+                                 ("cmi.score.raw", "4"), ("cmi.completion_status", "completed")])
+    launch_row(world.resource, world.student, attempt=world.attempt)
+    launch_row(world.resource, world.instructor, role="instructor")
+    world.other_context = context(world.consumer, "course-2", "Geometry")
+    world.other_resource = resource(world.other_context, "Geometry quiz")
+    world.other_instructor = member(world.consumer, world.other_context, "teacher-2", "Olga Other", role="instructor")
+    world.other_consumer = consumer("Other LMS", key="other-key", secret="other-secret")
+    world.foreign_context = context(world.other_consumer, "course-1", "Calculus elsewhere")
+    world.foreign_instructor = member(world.other_consumer, world.foreign_context, "teacher-1", "Tom Elsewhere",
+                                      role="instructor")
+    world.admin = admin(consumers=[world.consumer])
+    return world

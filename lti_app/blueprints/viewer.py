@@ -1,5 +1,5 @@
 """Finding the Viewer of a request: session cookie first, else a launch token in the request."""
-from flask import abort, g, request, session
+from flask import abort, request, session
 
 from .. import tokens
 from ..access import Viewer
@@ -10,9 +10,10 @@ LAUNCH_TOKEN_PARAM = "lt"
 
 
 def current_viewer() -> Viewer:
-    if "viewer" not in g:
-        g.viewer = _from_launch_token() or _from_session() or Viewer()
-    return g.viewer
+    # Kept on the request, not on g: an app context (and its g) can outlive one request, as in tests.
+    if not hasattr(request, "examgate_viewer"):
+        request.examgate_viewer = _from_launch_token() or _from_session() or Viewer()
+    return request.examgate_viewer
 
 
 def _from_session():

@@ -89,12 +89,12 @@ def score_bars(resource, attempts) -> dict:
     return bars
 
 
-def resource_items(resource) -> list[tuple[str, str]]:
-    """(item id, label) of every question and part seen in the resource's attempts, in package order."""
+def resource_items(resource) -> dict:
+    """{item id: label} of every question and part seen in the resource's attempts, in package order."""
     rows = (db.session.query(QuestionScore.item_id, QuestionScore.kind, func.min(QuestionScore.position))
             .join(Attempt, Attempt.id == QuestionScore.attempt_id).filter(Attempt.resource_id == resource.id)
             .group_by(QuestionScore.item_id, QuestionScore.kind).order_by(func.min(QuestionScore.position)).all())
-    return [(item_id, f"{kind.capitalize()} {item_id}") for item_id, kind, _ in rows]
+    return {item_id: f"{kind.capitalize()} {item_id}" for item_id, kind, _ in rows}
 
 
 def user_launches(user, resource_ids):

@@ -22,12 +22,12 @@ class RemarkForm(FlaskForm):
 
 class DiscountForm(FlaskForm):
     item = SelectField("Question or part", validators=[DataRequired()])
-    mode = SelectField("Discount", choices=list(DISCOUNT_MODES.items()))
+    mode = SelectField("Discount", choices=DISCOUNT_MODES)
 
 
 class SettingsForm(FlaskForm):
-    report_mode = SelectField("Send scores to the LMS", choices=[(m, REPORT_MODE_LABELS[m]) for m in REPORT_MODES])
-    grading_method = SelectField("Score kept", choices=[(m, GRADING_LABELS[m]) for m in GRADING_METHODS])
+    report_mode = SelectField("Send scores to the LMS", choices={m: REPORT_MODE_LABELS[m] for m in REPORT_MODES})
+    grading_method = SelectField("Score kept", choices={m: GRADING_LABELS[m] for m in GRADING_METHODS})
     available_from = DateTimeLocalField("Available from (UTC)", validators=[Optional()])
     available_until = DateTimeLocalField("Available until (UTC)", validators=[Optional()])
     max_attempts = IntegerField("Attempts allowed (0: unlimited)", validators=[InputRequired(), NumberRange(min=0)])

@@ -14,7 +14,7 @@ from .layout import attempt_or_404, percent, resource_or_404, who
 def remark(attempt_id):
     attempt = attempt_or_404(attempt_id)
     form = RemarkForm()
-    form.item.choices = [(mark.item_id, mark.item_id) for mark in marking.item_marks(attempt)]
+    form.item.choices = {mark.item_id: mark.item_id for mark in marking.item_marks(attempt)}
     if not form.validate_on_submit():
         flash(first_error(form), "error")
     else:
@@ -31,7 +31,7 @@ def remark(attempt_id):
 def discount(resource_id):
     resource = resource_or_404(resource_id)
     form = DiscountForm()
-    form.item.choices = [(form.item.data, form.item.data)]  # any item; the service checks it exists
+    form.item.choices = {form.item.data: form.item.data}  # any item: the service checks it exists
     if not form.validate_on_submit():
         flash(first_error(form), "error")
     else:
