@@ -93,3 +93,13 @@ def test_discount_form_on_the_attempts_tab(client, world, run_jobs):
     page = client.get(f"/dashboard/resources/{world.resource.id}/attempts").get_data(as_text=True)
     assert "removed from the total" in page and "1 score changed" in page
     assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(0.5)
+
+
+def test_students_attempt_list_partial_says_what_changed(app, world):
+    from flask import render_template
+
+    remarking.override(world.attempt, "q1", 2, "late", "Tom")
+    remarking.discount(world.resource, "q0p1", "remove", "Tom")
+    with app.test_request_context():
+        html = render_template("partials/attempt_notes.html", attempt=world.attempt)
+    assert "re-marked" in html and "1 discounted part<" in html

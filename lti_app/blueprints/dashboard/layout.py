@@ -21,7 +21,7 @@ class Entry:
 # Entries appear once their endpoint exists: a module added to the blueprint needs no change here
 # beyond its line (see docs/dashboard.md, "Adding a tab").
 NAV = (
-    Entry("Contexts", "dashboard.contexts"),
+    Entry("Courses", "dashboard.contexts"),
     Entry("Resources", "dashboard.resources"),
     Entry("Users", "dashboard.users"),
     Entry("Receipts", "dashboard.receipts_page"),
@@ -137,6 +137,11 @@ def user_or_404(user_id):
 @bp.app_template_filter("when")
 def when(moment):
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "–"
+
+
+@bp.app_template_filter("marks")
+def marks(value):
+    return "–" if value is None else f"{value:g}"
 
 
 @bp.app_template_filter("percent")
