@@ -189,3 +189,14 @@ def test_a_post_without_the_csrf_token_is_refused(make_app, tmp_path):
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         client.post(f"/dashboard/attempts/{world.attempt.id}/delete", data={"csrf_token": token})
         assert db.session.get(Attempt, world.attempt.id).deleted_at is not None
+
+
+def test_every_help_link_has_its_section_in_the_documentation(client, world):
+    from pathlib import Path
+
+    docs = (Path(__file__).parent.parent / "docs" / "dashboard.md").read_text()
+    for url in ("/dashboard/", f"/dashboard/resources/{world.resource.id}/attempts",
+                f"/dashboard/resources/{world.resource.id}/access", f"/dashboard/attempts/{world.attempt.id}",
+                "/dashboard/contexts", "/dashboard/users", "/dashboard/receipts", "/dashboard/search"):
+        anchor = re.search(r'dashboard\.md#([\w-]+)"', text(client.get(url))).group(1)
+        assert f'<a id="{anchor}"></a>' in docs, f"{url} links to #{anchor}"
