@@ -200,3 +200,17 @@ def test_every_help_link_has_its_section_in_the_documentation(client, world):
                 "/dashboard/contexts", "/dashboard/users", "/dashboard/receipts", "/dashboard/search"):
         anchor = re.search(r'dashboard\.md#([\w-]+)"', text(client.get(url))).group(1)
         assert f'<a id="{anchor}"></a>' in docs, f"{url} links to #{anchor}"
+
+
+def test_roster_button_only_where_the_lms_offers_the_roster(client, world):
+    url = f"/dashboard/resources/{world.resource.id}/students"
+    assert "Fetch the roster" not in text(client.get(url))
+    world.context.memberships_url = "https://lms.test/memberships"
+    db.session.commit()
+    assert f'hx-post="/dashboard/resources/{world.resource.id}/roster"' in text(client.get(url))
+
+
+def test_admins_reach_lti13_registrations_from_the_consumer_page(client, world):
+    factories.sign_in(client, world.admin)
+    page = text(client.get(f"/dashboard/consumers/{world.consumer.id}"))
+    assert f'href="/dashboard/consumers/{world.consumer.id}/lti13"' in page

@@ -3,7 +3,7 @@ context, an instructor of another context, an instructor of another consumer. Th
 the app's URL map, so a new route is covered (or fails here until it is given ids)."""
 import pytest
 
-from lti_app.models import AccessChange, Discount, Remark, RemarkJob
+from lti_app.models import AccessChange, Discount, Lti13Registration, Remark, RemarkJob
 from tests import factories
 
 CHECKED_BLUEPRINTS = ("dashboard", "student", "player")
@@ -16,11 +16,15 @@ def _rows(world):
     discount = Discount(resource_id=world.resource.id, item_id="q1", mode="remove", created_by="t")
     change = AccessChange(resource_id=world.resource.id, user_id=world.student.id, extra_attempts=1)
     job = RemarkJob(resource_id=world.resource.id, state="finished")
-    db.session.add_all([remark, discount, change, job])
+    registration = Lti13Registration(consumer_id=world.consumer.id, issuer="https://lms.test", client_id="tool-1",
+                                     auth_login_url="https://lms.test/auth", auth_token_url="https://lms.test/token",
+                                     key_set_url="https://lms.test/jwks")
+    db.session.add_all([remark, discount, change, job, registration])
     db.session.commit()
     return {"consumer_id": world.consumer.id, "context_id": world.context.id, "resource_id": world.resource.id,
             "attempt_id": world.attempt.id, "user_id": world.student.id, "remark_id": remark.id,
-            "discount_id": discount.id, "access_change_id": change.id, "job_id": job.id}
+            "discount_id": discount.id, "access_change_id": change.id, "job_id": job.id,
+            "registration_id": registration.id}
 
 
 def _routes(app, ids):

@@ -27,7 +27,6 @@ NAV = (
     Entry("Receipts", "dashboard.receipts_page"),
     Entry("Consumers", "dashboard.consumers", admin_only=True),
     Entry("Failures", "dashboard.outcome_failures", admin_only=True),
-    Entry("LTI 1.3", "dashboard.registrations", admin_only=True),
     Entry("API keys", "dashboard.api_keys", admin_only=True),
 )
 RESOURCE_TABS = (
@@ -66,7 +65,8 @@ def vary_on_htmx(response):
 
 @bp.context_processor
 def layout_values():
-    return {"viewer": current_viewer(), "nav_entries": shown(NAV)}
+    return {"viewer": current_viewer(), "nav_entries": shown(NAV),
+            "has_page": lambda endpoint: endpoint in current_app.view_functions}
 
 
 def admin_only(view):
