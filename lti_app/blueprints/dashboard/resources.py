@@ -1,6 +1,7 @@
 """The resource page and its own tabs: overview, students, settings."""
 from flask import flash, redirect, url_for
 
+from ...errors import UserFacingError
 from ...services import activity, resource_settings
 from . import bp
 from .forms import SettingsForm, first_error
@@ -25,9 +26,12 @@ def settings(resource_id):
     resource = resource_or_404(resource_id)
     form = SettingsForm(obj=resource)
     if form.validate_on_submit():
-        resource_settings.update_settings(resource, form.settings(), who())
-        flash("Settings saved.", "ok")
-        return redirect(url_for("dashboard.settings", resource_id=resource.id), 303)
-    if form.errors:
+        try:
+            resource_settings.update_settings(resource, form.settings(), who())
+            flash("Settings saved.", "ok")
+            return redirect(url_for("dashboard.settings", resource_id=resource.id), 303)
+        except UserFacingError as error:
+            flash(error.message, "error")
+    elif form.errors:
         flash(first_error(form), "error")
     return resource_tab(resource, "dashboard/_settings.html", form=form)
