@@ -103,3 +103,15 @@ def test_students_attempt_list_partial_says_what_changed(app, world):
     with app.test_request_context():
         html = render_template("partials/attempt_notes.html", attempt=world.attempt)
     assert "re-marked" in html and "1 discounted part<" in html
+
+
+def test_a_remark_job_that_breaks_is_marked_failed(world, run_jobs, monkeypatch):
+    def broken(resource_id):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(marking, "active_discounts", broken)
+    job = remarking.remark_all(world.resource, "Tom")
+    run_jobs()
+    db.session.expire_all()
+    job = db.session.get(RemarkJob, job.id)
+    assert job.state == "failed" and job.error == "database went away"
