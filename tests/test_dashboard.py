@@ -215,3 +215,38 @@ def test_admins_reach_lti13_registrations_from_the_consumer_page(client, world):
     factories.sign_in(client, world.admin)
     page = text(client.get(f"/dashboard/consumers/{world.consumer.id}"))
     assert f'href="/dashboard/consumers/{world.consumer.id}/lti13"' in page
+
+
+def _statements(app, action):
+    from sqlalchemy import event
+
+    seen = []
+
+    def count(*args):
+        seen.append(args[2])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize("tab", ["attempts", "students"])
+def test_tabs_cost_the_same_queries_for_few_or_many_attempts(app, client, world, tab):
+    url = f"/dashboard/resources/{world.resource.id}/{tab}"
+
+    def add_students(count, start):
+        for number in range(start, start + count):
+            student = factories.member(world.consumer, world.context, f"many-{number}", f"Many {number}")
+            factories.attempt(world.resource, student, questions={"q0": (1, 2), "q1": (2, 3)})
+        db.session.expire_all()
+
+    add_students(2, 0)
+    few = _statements(app, lambda: client.get(url))
+    add_students(12, 2)
+    many = _statements(app, lambda: client.get(url))
+    assert many == few

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Attempt, Enrolment, Launch, User
@@ -66,7 +67,8 @@ def students(resource) -> list[Student]:
     """Everyone who launched the resource as a learner or is a learner in its context (roster included),
     with their attempts; those who never started have none."""
     found = {}
-    for enrolment in Enrolment.query.filter_by(context_id=resource.context_id, role="learner"):
+    for enrolment in Enrolment.query.options(joinedload(Enrolment.user)).filter_by(context_id=resource.context_id,
+                                                                                    role="learner"):
         found[enrolment.user_id] = Student(enrolment.user, enrolment.source)
     launches = (db.session.query(Launch.user_id, func.count(Launch.id), func.max(Launch.created_at))
                 .filter_by(resource_id=resource.id, role="learner").group_by(Launch.user_id).all())

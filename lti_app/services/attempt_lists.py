@@ -3,6 +3,7 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import Attempt, Launch, QuestionScore, User
@@ -70,12 +71,14 @@ def attempts_page(resource, query: AttemptQuery, per_page=PER_PAGE) -> AttemptPa
     order = column.asc() if query.direction == "asc" else column.desc()
     pages = max(1, math.ceil(total / per_page))
     page = min(query.page, pages)
-    attempts = rows.order_by(order.nulls_last(), Attempt.id).offset((page - 1) * per_page).limit(per_page).all()
+    attempts = (rows.options(contains_eager(Attempt.user)).order_by(order.nulls_last(), Attempt.id)
+                .offset((page - 1) * per_page).limit(per_page).all())
     return AttemptPage(attempts, total, page, pages, score_bars(resource, attempts))
 
 
 def deleted_attempts(resource):
-    return (Attempt.query.filter(Attempt.resource_id == resource.id, Attempt.deleted_at.isnot(None))
+    return (Attempt.query.options(joinedload(Attempt.user))
+            .filter(Attempt.resource_id == resource.id, Attempt.deleted_at.isnot(None))
             .order_by(Attempt.deleted_at.desc()).all())
 
 
@@ -99,10 +102,12 @@ def resource_items(resource) -> dict:
 
 def user_launches(user, resource_ids):
     """A user's launches on these resources, newest first, each with the attempt it opened (deleted or not)."""
-    return (Launch.query.filter(Launch.user_id == user.id, Launch.resource_id.in_(resource_ids))
+    return (Launch.query.options(joinedload(Launch.resource), joinedload(Launch.attempt))
+            .filter(Launch.user_id == user.id, Launch.resource_id.in_(resource_ids))
             .order_by(Launch.created_at.desc(), Launch.id.desc()).all())
 
 
 def user_attempts(user, resource_ids):
-    return (Attempt.query.filter(Attempt.user_id == user.id, Attempt.resource_id.in_(resource_ids))
+    return (Attempt.query.options(joinedload(Attempt.resource))
+            .filter(Attempt.user_id == user.id, Attempt.resource_id.in_(resource_ids))
             .order_by(Attempt.started_at.desc()).all())
