@@ -79,6 +79,10 @@ def remark_all(resource, by) -> RemarkJob:
     return job
 
 
+def latest_job(resource) -> RemarkJob | None:
+    return RemarkJob.query.filter_by(resource_id=resource.id).order_by(RemarkJob.id.desc()).first()
+
+
 def run_remark_job(job_id):
     job = db.session.get(RemarkJob, job_id)
     attempt_ids = [row.id for row in Attempt.query.filter_by(resource_id=job.resource_id, deleted_at=None)

@@ -54,8 +54,13 @@ def _commits(attempt):
             for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)]
 
 
+def outcome_for(attempt) -> Outcome | None:
+    """The score the LMS should hold for the attempt's student on its resource."""
+    return Outcome.query.filter_by(resource_id=attempt.resource_id, user_id=attempt.user_id).one_or_none()
+
+
 def _deliveries(attempt):
-    outcome = Outcome.query.filter_by(resource_id=attempt.resource_id, user_id=attempt.user_id).one_or_none()
+    outcome = outcome_for(attempt)
     if outcome is None:
         return []
     events = [Event(delivery.created_at, "outcome",

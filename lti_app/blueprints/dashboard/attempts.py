@@ -1,8 +1,7 @@
 """The attempts tab (sorted, filtered, paged, with a score graphic per attempt), deleting and restoring."""
 from flask import flash, redirect, request, url_for
 
-from ...models import RemarkJob
-from ...services import attempt_lists, attempts, marking
+from ...services import attempt_lists, attempts, marking, remarking
 from . import bp
 from .forms import DiscountForm
 from .layout import attempt_or_404, resource_or_404, resource_tab, who
@@ -18,7 +17,7 @@ def attempts_tab(resource_id):
         resource, "dashboard/_attempts.html", query=query, listing=attempt_lists.attempts_page(resource, query),
         deleted=attempt_lists.deleted_attempts(resource), discount_form=discount_form,
         discounts=marking.active_discounts(resource.id).values(),
-        remark_job=RemarkJob.query.filter_by(resource_id=resource.id).order_by(RemarkJob.id.desc()).first())
+        remark_job=remarking.latest_job(resource))
 
 
 @bp.post("/attempts/<int:attempt_id>/delete")

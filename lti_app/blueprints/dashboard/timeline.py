@@ -3,7 +3,6 @@ from datetime import datetime
 
 from flask import request
 
-from ...models import Outcome
 from ...services import marking, receipts, timeline
 from . import bp
 from .forms import DiscountForm, RemarkForm, as_utc
@@ -20,7 +19,7 @@ def attempt(attempt_id):
     moment = _moment(request.args.get("at", ""))
     return page("dashboard/attempt.html", "dashboard/_attempt.html", attempt=attempt, marks=marks,
                 remark_form=remark_form, discount_form=discount_form, events=timeline.attempt_timeline(attempt),
-                outcome=Outcome.query.filter_by(resource_id=attempt.resource_id, user_id=attempt.user_id).first(),
+                outcome=timeline.outcome_for(attempt),
                 receipt=receipts.receipt_code(attempt), moment=moment,
                 replay=timeline.state_at(attempt, moment) if moment else None)
 
