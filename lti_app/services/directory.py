@@ -3,6 +3,7 @@ own contexts (as their launches, or the roster, say) and the people and resource
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Consumer, Context, Enrolment, Launch, Resource, User
@@ -38,11 +39,13 @@ def context_ids(viewer):
 
 
 def contexts(viewer):
-    return Context.query.filter(Context.id.in_(context_ids(viewer))).order_by(Context.created_at.desc(), Context.id)
+    """The viewer's contexts, newest first, with their resources and consumer loaded alongside."""
+    return (Context.query.options(selectinload(Context.resources), joinedload(Context.consumer))
+            .filter(Context.id.in_(context_ids(viewer))).order_by(Context.created_at.desc(), Context.id))
 
 
 def resources(viewer):
-    return (Resource.query.filter(Resource.context_id.in_(context_ids(viewer)))
+    return (Resource.query.options(joinedload(Resource.context), joinedload(Resource.exam)).filter(Resource.context_id.in_(context_ids(viewer)))
             .order_by(Resource.created_at.desc(), Resource.id))
 
 
