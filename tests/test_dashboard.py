@@ -250,3 +250,18 @@ def test_tabs_cost_the_same_queries_for_few_or_many_attempts(app, client, world,
     add_students(12, 2)
     many = _statements(app, lambda: client.get(url))
     assert many == few
+
+
+def test_timeline_shows_scores_sent_to_the_lms_with_the_reply(client, world):
+    from lti_app.models import Outcome, OutcomeDelivery
+
+    outcome = Outcome(consumer_id=world.consumer.id, resource_id=world.resource.id, user_id=world.student.id,
+                      score=0.8, sent_score=0.8, state="sent")
+    db.session.add(outcome)
+    db.session.flush()
+    db.session.add(OutcomeDelivery(outcome_id=outcome.id, score=0.8, action="replaceResult", http_status=422,
+                                   code_major="failure", description="User is no longer in course"))
+    db.session.commit()
+    page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
+    assert "Score 80% sent to the LMS (replaceResult): 422 failure" in page
+    assert "User is no longer in course" in page
