@@ -139,4 +139,12 @@ def test_instructor_walkthrough(server, browser):
     page.fill("input[name=q]", "quiz")
     page.wait_for_selector("#search-results a")
     shoot(page, "search")
+    page.keyboard.press("Escape")
+    assert page.locator("#search-results a").count() == 0
+
+    # on a phone the navigation folds behind a menu button
+    page.set_viewport_size(WIDTHS["phone"])
+    assert not page.get_by_role("link", name="Courses").is_visible()
+    page.get_by_role("button", name="Menu").click()
+    assert page.get_by_role("link", name="Courses").is_visible()
     page.close()
