@@ -48,4 +48,6 @@ def from_environment():
         "SESSION_COOKIE_SAMESITE": "None" if scheme == "https" else "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "examgate@localhost"),
+        "DOCS_URL": os.environ.get("DOCS_URL", "https://github.com/examgate/examgate/blob/main/docs/"),
     }

@@ -42,7 +42,9 @@ def create_app(test_config=None):
     register_blueprints(app)
     register_commands(app)
     register_error_handlers(app)
-    app.jinja_env.globals["examgate_version"] = __version__
+    from .services.marking import attempt_notes
+
+    app.jinja_env.globals.update(examgate_version=__version__, attempt_notes=attempt_notes)
     return app
 
 

@@ -64,13 +64,13 @@ def test_package_files_are_served_same_origin_with_types_and_caching(client, lau
     assert client.get(settings["launchUrl"].replace("index.html", "missing.js")).status_code == 404
     assert client.get(settings["launchUrl"].replace("index.html", "../../../etc/passwd")).status_code == 404
     forged = re.sub(r"/play/1/[^/]+/", "/play/1/forged/", settings["launchUrl"])
-    assert client.get(forged).status_code == 403
+    assert client.get(forged).status_code == 404
 
 
 def test_commit_refusals_are_json_with_a_reason(client, launched):
     settings = open_player(client, launched)
     bad_token = client.post("/play/1/commit?token=forged", data=json.dumps(batch()))
-    assert bad_token.status_code == 403 and bad_token.json["error"]["code"] == "bad_token"
+    assert bad_token.status_code == 404 and bad_token.json["error"]["code"] == "bad_token"
     not_json = client.post(settings["commitUrl"], data=b"{oops")
     assert not_json.status_code == 400 and not_json.json["error"]["code"] == "bad_commit"
     newer = open_player(client, launched, attempt_id=1)

@@ -1,5 +1,5 @@
 """The data model. Every LMS-side row belongs to exactly one consumer."""
-from .attempts import Attempt, CmiElement, CommitBatch, Discount, QuestionScore, Remark
+from .attempts import Attempt, CmiElement, CommitBatch, Discount, QuestionScore, Remark, RemarkJob
 from .consumers import Consumer, Lti13Registration, ToolKey
 from .courses import AccessChange, Context, Enrolment, Resource
 from .exams import Exam, ExamVersion, StoredChunk, StoredFile
@@ -11,6 +11,6 @@ from .users import Admin, Launch, User
 __all__ = [
     "AccessChange", "Admin", "ApiKey", "Attempt", "CmiElement", "CommitBatch", "Consumer",
     "Context", "Discount", "Enrolment", "Exam", "ExamVersion", "Launch", "Lti13Registration",
-    "Outcome", "OutcomeDelivery", "QuestionScore", "Remark", "Report", "Resource", "StoredChunk",
+    "Outcome", "OutcomeDelivery", "QuestionScore", "Remark", "RemarkJob", "Report", "Resource", "StoredChunk",
     "StoredFile", "ToolKey", "User",
 ]

@@ -96,3 +96,19 @@ class Discount(db.Model):
     created_by = db.Column(db.String(300), nullable=False)
     created_at = created_column()
     removed_at = db.Column(UTCDateTime)
+
+
+class RemarkJob(db.Model):
+    """Re-marking every attempt of a resource in the background; the row is the truth about its progress."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    resource_id = db.Column(db.ForeignKey("resource.id"), nullable=False, index=True)
+    state = db.Column(db.String(20), nullable=False, default="queued")  # queued, running, finished, failed
+    total = db.Column(db.Integer, nullable=False, default=0)
+    done = db.Column(db.Integer, nullable=False, default=0)
+    changed = db.Column(db.Integer, nullable=False, default=0)
+    failures = db.Column(JsonDocument, nullable=False, default=list)  # [{"attempt_id", "error"}]
+    error = db.Column(db.Text)
+    requested_by = db.Column(db.String(300), nullable=False, default="")
+    created_at = created_column()
+    finished_at = db.Column(UTCDateTime)

@@ -70,5 +70,6 @@ class Launch(db.Model):
     resource = db.relationship("Resource")
     user = db.relationship("User")
     registration = db.relationship("Lti13Registration")
+    attempt = db.relationship("Attempt")
 
     __table_args__ = (db.Index("ix_launch_resource_user", "resource_id", "user_id"),)

@@ -14,10 +14,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import UserFacingError
 from ..extensions import db
-from ..models import AccessChange, Attempt, CmiElement, CommitBatch, QuestionScore, User
+from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
-from . import marking
+from . import access_changes, marking, outcomes, receipts
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +81,10 @@ class Receipt:
 
 def access(resource, user, now=None) -> Access:
     now = now or utcnow()
-    changes = AccessChange.query.filter_by(resource_id=resource.id, user_id=user.id).all()
-    closes_at = resource.available_until
-    later = [change.available_until for change in changes if change.available_until]
-    if closes_at and later:  # an exception only ever moves a deadline later
-        closes_at = max(closes_at, *later)
-    opens_at = resource.available_from
+    limits = access_changes.allowance(resource, user.id)
+    opens_at, closes_at = resource.available_from, limits.available_until
     state = "not_yet" if opens_at and now < opens_at else "closed" if closes_at and now > closes_at else "open"
-    allowed = resource.max_attempts + sum(c.extra_attempts for c in changes) if resource.max_attempts else 0
-    return Access(state=state, opens_at=opens_at, closes_at=closes_at, attempts_allowed=allowed,
+    return Access(state=state, opens_at=opens_at, closes_at=closes_at, attempts_allowed=limits.max_attempts,
                   attempts_used=_counted(resource, user).count())
 
 
@@ -128,6 +123,7 @@ def start(resource, user) -> Attempt:
     db.session.add(attempt)
     db.session.commit()
     log.info("attempt %s started: user %s, resource %s, number %s", attempt.id, user.id, resource.id, number)
+    outcomes.attempt_changed(attempt)
     return attempt
 
 
@@ -225,6 +221,9 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     if changed:
         log.info("attempt %s: score %s, %s/%s, status %s", attempt_id, receipt.score,
                  attempt.completion_status, attempt.success_status, receipt.status)
+        outcomes.attempt_changed(attempt)
+        if attempt.status == "finished":
+            receipts.attempt_finished(attempt)
     return receipt
 
 
@@ -336,9 +335,11 @@ def delete_attempt(attempt, by: str):
     attempt.deleted_at, attempt.deleted_by = utcnow(), by
     db.session.commit()
     log.info("attempt %s on resource %s deleted by %s", attempt.id, attempt.resource_id, by)
+    outcomes.attempt_changed(attempt)
 
 
 def restore_attempt(attempt, by: str):
     attempt.deleted_at, attempt.deleted_by = None, None
     db.session.commit()
     log.info("attempt %s on resource %s restored by %s", attempt.id, attempt.resource_id, by)
+    outcomes.attempt_changed(attempt)

@@ -1,5 +1,7 @@
+"""The instructor and administrator dashboard: one module per page group."""
 from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from . import exams, registrations, routes  # noqa: E402,F401
+from . import (access, admin, attempts, exams, layout, receipts, registrations, remarking,  # noqa: E402,F401
+               resources, search, timeline)

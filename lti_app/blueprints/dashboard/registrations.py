@@ -4,10 +4,11 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, URL
 
-from ...models import Consumer, Lti13Registration, Resource
+from ...models import Lti13Registration
 from ...services import registrations, roster
-from ..viewer import current_viewer, get_or_404
+from ..viewer import get_or_404
 from . import bp
+from .layout import admin_only, consumer_or_404, resource_or_404
 
 
 class RegistrationForm(FlaskForm):
@@ -19,17 +20,10 @@ class RegistrationForm(FlaskForm):
     key_set_url = URLField("Public key set URL", validators=[DataRequired(), URL(require_tld=False)])
 
 
-def _administered_consumer(consumer_id):
-    consumer = get_or_404(Consumer, consumer_id)
-    viewer = current_viewer()
-    if viewer.admin is None or not viewer.sees_consumer(consumer.id):
-        abort(404)
-    return consumer
-
-
 @bp.route("/consumers/<int:consumer_id>/lti13", methods=["GET", "POST"])
+@admin_only
 def registrations_page(consumer_id):
-    consumer = _administered_consumer(consumer_id)
+    consumer = consumer_or_404(consumer_id)
     form = RegistrationForm()
     if form.validate_on_submit():
         registrations.register(consumer, form.issuer.data, form.client_id.data, form.deployment_ids.data.split(),
@@ -39,12 +33,13 @@ def registrations_page(consumer_id):
     invite_url = url_for("lti_config.dynamic_registration", invite=registrations.invite_token(consumer),
                          _external=True)
     return render_template("dashboard/registrations.html", consumer=consumer, form=form, invite_url=invite_url,
-                           registrations=consumer.registrations, viewer=current_viewer())
+                           registrations=consumer.registrations)
 
 
 @bp.post("/consumers/<int:consumer_id>/lti13/<int:registration_id>/delete")
+@admin_only
 def delete_registration(consumer_id, registration_id):
-    consumer = _administered_consumer(consumer_id)
+    consumer = consumer_or_404(consumer_id)
     registration = get_or_404(Lti13Registration, registration_id)
     if registration.consumer_id != consumer.id:
         abort(404)
@@ -56,9 +51,7 @@ def delete_registration(consumer_id, registration_id):
 @bp.post("/resources/<int:resource_id>/roster")
 def sync_roster(resource_id):
     """Fetch the course roster from the LMS, then show who never started."""
-    resource = get_or_404(Resource, resource_id)
-    if not current_viewer().teaches(resource.context):
-        abort(404)
+    resource = resource_or_404(resource_id)
     result = roster.sync(resource.context)
     response = render_template("dashboard/_never_started.html", resource=resource, result=result,
                                learners=roster.never_started(resource))

@@ -96,7 +96,7 @@ def _session(attempt_id, token):
     session = tokens.read(PLAYER_TOKEN, token)
     if not session or session.get("a") != attempt_id:
         raise UserFacingError("This exam page has expired or its address is wrong. "
-                              "Launch the exam again from your LMS.", 403, "bad_token")
+                              "Launch the exam again from your LMS.", 404, "bad_token")
     return session
 
 

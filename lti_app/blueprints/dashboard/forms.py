@@ -1,0 +1,58 @@
+"""The dashboard's forms. Dates are entered and shown in UTC."""
+from datetime import timezone
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from ...models.courses import GRADING_METHODS, REPORT_MODES
+from ...services.remarking import DISCOUNT_MODES
+
+REPORT_MODE_LABELS = {"immediately": "Immediately (including 0 when an attempt starts)",
+                      "on_completion": "When an attempt is completed",
+                      "on_close": "When the resource closes", "manually": "Only when I send them"}
+GRADING_LABELS = {"highest": "Highest attempt", "last": "Last attempt", "first": "First attempt"}
+
+
+class RemarkForm(FlaskForm):
+    item = SelectField("Question or part", validators=[DataRequired()])
+    score = FloatField("New score", validators=[InputRequired(), NumberRange(min=0)])
+    reason = TextAreaField("Reason", validators=[DataRequired()])
+
+
+class DiscountForm(FlaskForm):
+    item = SelectField("Question or part", validators=[DataRequired()])
+    mode = SelectField("Discount", choices=DISCOUNT_MODES)
+
+
+class SettingsForm(FlaskForm):
+    report_mode = SelectField("Send scores to the LMS", choices={m: REPORT_MODE_LABELS[m] for m in REPORT_MODES})
+    grading_method = SelectField("Score kept", choices={m: GRADING_LABELS[m] for m in GRADING_METHODS})
+    available_from = DateTimeLocalField("Available from (UTC)", validators=[Optional()])
+    available_until = DateTimeLocalField("Available until (UTC)", validators=[Optional()])
+    max_attempts = IntegerField("Attempts allowed (0: unlimited)", validators=[InputRequired(), NumberRange(min=0)])
+    time_limit_minutes = IntegerField("Time limit in minutes (0: none)",
+                                      validators=[InputRequired(), NumberRange(min=0)])
+    allow_student_review = BooleanField("Students may review their finished attempts")
+
+    def settings(self):
+        values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        for name in ("available_from", "available_until"):
+            values[name] = as_utc(values[name])
+        return values
+
+
+class AccessChangeForm(FlaskForm):
+    students = TextAreaField("Students (LMS user id, username or email; one a line)", validators=[DataRequired()])
+    available_until = DateTimeLocalField("Available until (UTC)", validators=[Optional()])
+    extra_attempts = IntegerField("Extra attempts", default=0, validators=[Optional(), NumberRange(min=0)])
+    extra_minutes = IntegerField("Extra minutes", default=0, validators=[Optional(), NumberRange(min=0)])
+    reason = TextAreaField("Reason")
+
+
+def as_utc(moment):
+    return moment.replace(tzinfo=timezone.utc) if moment else None
+
+
+def first_error(form):
+    return next((f"{form[name].label.text}: {errors[0]}" for name, errors in form.errors.items()), "")
