@@ -19,6 +19,10 @@ def _int(name, default):
     return int(os.environ.get(name, default))
 
 
+def _seconds_list(name, default):
+    return [float(s) for s in os.environ.get(name, default).split(",") if s.strip()]
+
+
 def _bool(name, default="0"):
     return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
 
@@ -42,7 +46,8 @@ def from_environment():
         "LTI_TIMESTAMP_WINDOW_SECONDS": _int("LTI_TIMESTAMP_WINDOW_SECONDS", 300),
         "LTI_HTTP_TIMEOUT_SECONDS": float(os.environ.get("LTI_HTTP_TIMEOUT_SECONDS", "10")),
         "OUTCOME_TIMEOUT_SECONDS": float(os.environ.get("OUTCOME_TIMEOUT_SECONDS", "10")),
-        "OUTCOME_RETRY_INTERVALS": [10, 30, 60, 300, 900, 1800, 3600],
+        "OUTCOME_RETRY_INTERVALS": _seconds_list("OUTCOME_RETRY_INTERVALS", "10,30,60,300,900,1800,3600"),
+        "OUTCOME_SWEEP_SECONDS": _int("OUTCOME_SWEEP_SECONDS", 60),
         "SESSION_COOKIE_SECURE": scheme == "https",
         # An LMS shows the tool in an iframe: the session cookie must be sent cross-site there.
         "SESSION_COOKIE_SAMESITE": "None" if scheme == "https" else "Lax",

@@ -1,6 +1,7 @@
 """The RQ queue handle. With no REDIS_URL, jobs run inline over fakeredis (laptop mode);
 the tests keep them queued there and run them with a worker."""
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from redis import Redis
@@ -40,6 +41,14 @@ class JobQueue:
 
     def enqueue(self, func_path, *args, retry_intervals=None, job_id=None, **options):
         """Enqueue a job by dotted name; jobs take row ids, never objects."""
-        if retry_intervals:
-            options["retry"] = Retry(max=len(retry_intervals), interval=list(retry_intervals))
-        return self.queue.enqueue(func_path, *args, job_id=job_id, **options)
+        return self.queue.enqueue(func_path, *args, job_id=job_id, **_retry(retry_intervals, options))
+
+    def enqueue_in(self, seconds, func_path, *args, retry_intervals=None, **options):
+        """Run a job once `seconds` have passed (needs a worker started --with-scheduler)."""
+        return self.queue.enqueue_in(timedelta(seconds=seconds), func_path, *args, **_retry(retry_intervals, options))
+
+
+def _retry(intervals, options):
+    if intervals:
+        options["retry"] = Retry(max=len(intervals), interval=[int(i) for i in intervals])
+    return options

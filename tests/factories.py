@@ -215,3 +215,20 @@ def exam_resource(consumer, version, link_id="link-1", context_id="course-1", **
 
 def learner(consumer, lti_user_id="student-1", name="Ada Learner"):
     return user(consumer, lti_user_id, name)
+
+
+def launch_attempt(launch, score=None, status="open", number=None, version=None, **values):
+    """An attempt by the launch's user on its resource (of a fresh exam unless `version` is given); committed."""
+    import uuid
+
+    from lti_app.extensions import db
+    from lti_app.models import Attempt
+
+    if number is None:
+        number = Attempt.query.filter_by(resource_id=launch.resource_id, user_id=launch.user_id).count() + 1
+    version = version or exam(slug=f"exam-{uuid.uuid4().hex[:12]}").latest_version
+    row = Attempt(resource_id=launch.resource_id, user_id=launch.user_id, number=number, status=status,
+                  score=score, exam_version=version, **values)
+    db.session.add(row)
+    db.session.commit()
+    return row

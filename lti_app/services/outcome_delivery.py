@@ -1,0 +1,197 @@
+"""Delivering outcomes to the LMS: one request at a time per consumer, every try recorded.
+
+A delivery job holds its consumer's Redis lock and sends every due outcome of that consumer, so a
+job that cannot get the lock can simply stop: the holder (or the job it leaves behind) sends its
+outcome. When the LMS says "later", the consumer pauses and the job schedules itself for when the
+pause ends (`enqueue_in`, so that the LMS's Retry-After is honoured; RQ's own Retry only covers a
+job that crashed). replaceResult is idempotent, so a send repeated after a killed worker is harmless.
+"""
+import logging
+import time
+from datetime import timedelta
+
+from flask import current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Callback
+
+from ..extensions import db, jobs
+from ..models import Consumer, Outcome, OutcomeDelivery
+from ..models.base import utcnow
+from ..outcomes.replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, Verdict
+from .outcome_scores import reporting_launch, scoring_attempt, user_attempts
+from .outcome_transports import TRANSPORTS
+
+log = logging.getLogger(__name__)
+
+SEND_JOB = "workers.outcome_jobs.send_outcome"
+FAILED_CALLBACK = "workers.outcome_jobs.delivery_failed"
+RETRY_NOW_LIMIT = 2  # fresh nonces after "Duplicate nonce detected"
+DRAIN_SECONDS = 30  # then leave the rest to a new job, so other consumers get a worker too
+
+
+def lock_seconds() -> float:
+    """Longer than the longest send a job may make while holding the consumer's lock."""
+    return current_app.config["OUTCOME_TIMEOUT_SECONDS"] * (RETRY_NOW_LIMIT + 1) + 30
+
+
+def queue_delivery(outcomes) -> None:
+    """Mark these committed outcomes queued and enqueue a delivery job for each consumer."""
+    now = utcnow()
+    for outcome in outcomes:
+        outcome.queued_at = max(now, outcome.due_at or now)
+    db.session.commit()
+    first_by_consumer = {}
+    for outcome in outcomes:
+        first_by_consumer.setdefault(outcome.consumer_id, outcome.id)
+    try:
+        for outcome_id in first_by_consumer.values():
+            _enqueue(outcome_id)
+    except RedisConnectionError as error:
+        log.warning("outcomes %s recorded but not queued (Redis: %s); the sweep will queue them",
+                    [o.id for o in outcomes], error)
+        for outcome in outcomes:
+            outcome.queued_at = None
+        db.session.commit()
+
+
+def deliver(outcome_id) -> None:
+    """The job: send this outcome, then every other due outcome of its consumer."""
+    outcome = db.session.get(Outcome, outcome_id)
+    if outcome is None or not _is_due(outcome):
+        return
+    consumer_id = outcome.consumer_id
+    db.session.commit()
+    if _paused(consumer_id):
+        return  # a job is scheduled for the end of the pause
+    lock = jobs.redis.lock(f"examgate:outcome-lock:{consumer_id}", timeout=lock_seconds())
+    if not lock.acquire(blocking=False):
+        log.debug("outcome %s: consumer %s busy; its lock holder sends it", outcome_id, consumer_id)
+        return
+    try:
+        _drain(consumer_id, outcome_id, lock)
+    finally:
+        lock.release()
+    # An outcome that fell due while we held the lock, and whose job found the lock taken.
+    left = _next_due(consumer_id)
+    if left is not None and not _paused(consumer_id):
+        _enqueue(left)
+
+
+def _drain(consumer_id, outcome_id, lock):
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while outcome_id is not None and time.monotonic() < deadline:
+        lock.reacquire()
+        action = _send_one(outcome_id)
+        if action == RETRY_LATER:
+            return
+        outcome_id = _next_due(consumer_id)
+
+
+def _send_one(outcome_id) -> str | None:
+    outcome = Outcome.query.filter_by(id=outcome_id).with_for_update().one()
+    if not _is_due(outcome):
+        db.session.commit()
+        return None
+    launch = reporting_launch(outcome.resource_id, outcome.user_id)
+    transport = TRANSPORTS.get(launch.lti_version) if launch else None
+    if transport is None:
+        outcome.state, outcome.due_at = "failed", None
+        outcome.description = "No launch of this student can carry a score back to the LMS."
+        db.session.commit()
+        return None
+    attempt = scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
+    send = transport(outcome, launch, attempt)
+    score = outcome.score
+    outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up
+    db.session.commit()
+    timeout = current_app.config["OUTCOME_TIMEOUT_SECONDS"]
+    verdicts = [send(timeout)]
+    while verdicts[-1].action == RETRY_NOW and len(verdicts) <= RETRY_NOW_LIMIT:
+        verdicts.append(send(timeout))
+    return _apply(outcome_id, score, verdicts)
+
+
+def _apply(outcome_id, score, verdicts) -> str:
+    outcome = Outcome.query.filter_by(id=outcome_id).with_for_update().one()
+    for verdict in verdicts:
+        db.session.add(OutcomeDelivery(outcome_id=outcome_id, score=score, action=verdict.action,
+                                       http_status=verdict.http_status, code_major=verdict.code_major,
+                                       description=verdict.description))
+    final = verdicts[-1]
+    action = RETRY_LATER if final.action == RETRY_NOW else final.action
+    now = utcnow()
+    outcome.tries += len(verdicts)
+    outcome.last_status, outcome.code_major, outcome.description = (
+        final.http_status, final.code_major, final.description)
+    consumer = db.session.get(Consumer, outcome.consumer_id)
+    changed_meanwhile = outcome.score != score
+    delay = None
+    if action == STORED:
+        outcome.sent_score, outcome.sent_at = score, now
+        consumer.credentials_refused_at = consumer.credentials_refused_reason = None
+        outcome.state, outcome.due_at = "sent", None
+    elif action == RETRY_LATER:
+        delay = _retry_delay(outcome.tries, final)
+        outcome.state, outcome.due_at = "retrying", now + timedelta(seconds=delay)
+        outcome.queued_at = outcome.due_at
+    else:  # refused, credentials, superseded: final for this score
+        if action == CREDENTIALS:
+            consumer.credentials_refused_at, consumer.credentials_refused_reason = now, final.description
+        outcome.state, outcome.due_at = "failed", None
+    if changed_meanwhile and action != RETRY_LATER:
+        outcome.state, outcome.tries, outcome.due_at = "pending", 0, now
+    db.session.commit()
+    log.info("outcome %s (resource %s, user %s, consumer %s): score %s %s after %d tries: %s",
+             outcome_id, outcome.resource_id, outcome.user_id, outcome.consumer_id, score, action,
+             outcome.tries, final.description)
+    if delay is not None:
+        _pause_and_reschedule(outcome, delay)
+    return action
+
+
+def _retry_delay(tries, verdict: Verdict) -> float:
+    intervals = current_app.config["OUTCOME_RETRY_INTERVALS"]
+    growing = intervals[min(max(tries - 1, 0), len(intervals) - 1)]
+    return max(growing, verdict.retry_after or 0)
+
+
+def _pause_and_reschedule(outcome, delay):
+    try:
+        if delay > 0:
+            jobs.redis.set(_pause_key(outcome.consumer_id), "1", px=int(delay * 1000))
+        _enqueue(outcome.id, delay)
+    except RedisConnectionError as error:
+        log.warning("outcome %s: retry not scheduled (Redis: %s); the sweep will", outcome.id, error)
+
+
+def _paused(consumer_id) -> bool:
+    return bool(jobs.redis.exists(_pause_key(consumer_id)))
+
+
+def _pause_key(consumer_id):
+    return f"examgate:outcome-pause:{consumer_id}"
+
+
+def _is_due(outcome) -> bool:
+    if outcome.state == "sending":
+        return True  # only the consumer's lock holder sends: a row left sending was abandoned
+    return outcome.state in ("pending", "retrying") and (outcome.due_at is None or outcome.due_at <= utcnow())
+
+
+def _next_due(consumer_id):
+    due = (Outcome.query.with_entities(Outcome.id)
+           .filter(Outcome.consumer_id == consumer_id,
+                   db.or_(Outcome.state == "sending",
+                          db.and_(Outcome.state.in_(("pending", "retrying")), Outcome.due_at <= utcnow())))
+           .order_by(Outcome.due_at, Outcome.id).first())
+    db.session.commit()
+    return due.id if due else None
+
+
+def _enqueue(outcome_id, delay=None):
+    options = dict(retry_intervals=current_app.config["OUTCOME_RETRY_INTERVALS"],
+                   on_failure=Callback(FAILED_CALLBACK))
+    if delay is None:
+        jobs.enqueue(SEND_JOB, outcome_id, **options)
+    else:
+        jobs.enqueue_in(delay, SEND_JOB, outcome_id, **options)

@@ -1,0 +1,45 @@
+"""Which score an outcome reports, and which launch can carry it back to the LMS."""
+from ..models import Attempt, Launch
+
+
+def scoring_attempt(resource, attempts) -> Attempt | None:
+    """The attempt whose score the resource reports (grading method over the scored attempts)."""
+    live = [a for a in attempts if a.deleted_at is None]
+    scored = [a for a in live if a.score is not None
+              and (resource.report_mode != "on_completion" or a.status == "finished")]
+    if not scored:
+        # "immediately" reports 0 once an attempt starts: never attempted and scored zero differ.
+        return _pick("last", live) if resource.report_mode == "immediately" and live else None
+    return _pick(resource.grading_method, scored)
+
+
+def desired_score(resource, attempts) -> float | None:
+    """The score to report, clamped to 0–1; None: nothing to report yet."""
+    attempt = scoring_attempt(resource, attempts)
+    if attempt is None:
+        return None
+    return clamp(attempt.score or 0.0)
+
+
+def user_attempts(resource_id, user_id) -> list[Attempt]:
+    return Attempt.query.filter_by(resource_id=resource_id, user_id=user_id).all()
+
+
+def reporting_launch(resource_id, user_id) -> Launch | None:
+    """The learner's latest launch that can carry a score back (LTI 1.1: one with a sourcedid)."""
+    return (Launch.query.filter_by(resource_id=resource_id, user_id=user_id, role="learner")
+            .filter(Launch.lis_result_sourcedid.isnot(None)).order_by(Launch.id.desc()).first())
+
+
+def clamp(score) -> float:
+    # Rounded so that float noise (0.30000000000000004) is not a "new" score.
+    return round(min(1.0, max(0.0, float(score))), 8)
+
+
+def _pick(method, attempts):
+    ordered = sorted(attempts, key=lambda a: (a.number, a.started_at, a.id))
+    if method == "first":
+        return ordered[0]
+    if method == "last":
+        return ordered[-1]
+    return max(ordered, key=lambda a: a.score)
