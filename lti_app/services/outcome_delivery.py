@@ -68,23 +68,26 @@ def deliver(outcome_id) -> None:
         log.debug("outcome %s: consumer %s busy; its lock holder sends it", outcome_id, consumer_id)
         return
     try:
-        _drain(consumer_id, outcome_id, lock)
+        told_to_wait = _drain(consumer_id, outcome_id, lock)
     finally:
         lock.release()
+    if told_to_wait:
+        return  # the retry is scheduled; it sends the rest too
     # An outcome that fell due while we held the lock, and whose job found the lock taken.
     left = _next_due(consumer_id)
-    if left is not None and not _paused(consumer_id):
+    if left is not None:
         _enqueue(left)
 
 
-def _drain(consumer_id, outcome_id, lock):
+def _drain(consumer_id, outcome_id, lock) -> bool:
+    """Send due outcomes until none is left, time is up, or the LMS says "later" (returns True)."""
     deadline = time.monotonic() + DRAIN_SECONDS
     while outcome_id is not None and time.monotonic() < deadline:
         lock.reacquire()
-        action = _send_one(outcome_id)
-        if action == RETRY_LATER:
-            return
+        if _send_one(outcome_id) == RETRY_LATER:
+            return True
         outcome_id = _next_due(consumer_id)
+    return False
 
 
 def _send_one(outcome_id) -> str | None:

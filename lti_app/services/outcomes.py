@@ -9,14 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..models import Attempt, Launch, Outcome, Resource
+from ..models import Attempt, Consumer, Launch, Outcome, Resource, User
 from ..models.base import utcnow
 from .outcome_delivery import deliver, lock_seconds, queue_delivery
 from .outcome_scores import desired_score, reporting_launch, user_attempts
 
-__all__ = ["attempt_changed", "deliver", "desired_score", "report_resource", "resend", "resend_all", "sweep_due"]
+__all__ = ["attempt_changed", "deliver", "desired_score", "failing_outcomes", "flagged_consumers", "report_resource",
+           "resend", "resend_all", "resource_outcomes", "sweep_due"]
 
 log = logging.getLogger(__name__)
 
@@ -141,3 +143,25 @@ def _closed_unreported_resources():
                 ~exists().where(Outcome.resource_id == Attempt.resource_id, Outcome.user_id == Attempt.user_id)))
     return Resource.query.filter(Resource.report_mode == "on_close", Resource.available_until <= now,
                                  scored_unreported.exists()).all()
+
+
+def resource_outcomes(resource) -> list[Outcome]:
+    """A resource's outcomes, by student name, with the users loaded."""
+    return (Outcome.query.filter_by(resource_id=resource.id).join(User, Outcome.user_id == User.id)
+            .options(contains_eager(Outcome.user)).order_by(User.name, User.id).all())
+
+
+def failing_outcomes(consumer_ids=None, limit=200) -> list[Outcome]:
+    """Outcomes that failed or are still retrying, newest first; consumer_ids None: every consumer."""
+    query = Outcome.query.filter(Outcome.state.in_(("failed", "retrying")))
+    if consumer_ids is not None:
+        query = query.filter(Outcome.consumer_id.in_(consumer_ids))
+    return query.order_by(Outcome.updated_at.desc(), Outcome.id.desc()).limit(limit).all()
+
+
+def flagged_consumers(consumer_ids=None) -> list[Consumer]:
+    """Consumers whose LMS refused Examgate's credentials on the last try."""
+    query = Consumer.query.filter(Consumer.credentials_refused_at.isnot(None))
+    if consumer_ids is not None:
+        query = query.filter(Consumer.id.in_(consumer_ids))
+    return query.order_by(Consumer.name).all()

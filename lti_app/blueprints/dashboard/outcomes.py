@@ -1,0 +1,72 @@
+"""Scores sent to the LMS: per resource (instructors) and failures site-wide (administrators)."""
+from flask import abort, make_response, redirect, render_template, request, url_for
+
+from ...models import Outcome, Resource
+from ...services import outcomes
+from ..viewer import current_viewer, get_or_404
+from . import bp
+
+IN_FLIGHT = ("pending", "sending", "retrying")
+
+
+@bp.get("/resources/<int:resource_id>/outcomes")
+def resource_outcomes(resource_id):
+    return _outcomes_page(_taught_resource(resource_id))
+
+
+@bp.post("/resources/<int:resource_id>/outcomes/<int:outcome_id>/resend")
+def resend_outcome(resource_id, outcome_id):
+    resource = _taught_resource(resource_id)
+    outcome = get_or_404(Outcome, outcome_id)
+    if outcome.resource_id != resource.id:
+        abort(404)
+    outcomes.resend(outcome)
+    return _after_change(resource)
+
+
+@bp.post("/resources/<int:resource_id>/outcomes/resend")
+def resend_all_outcomes(resource_id):
+    resource = _taught_resource(resource_id)
+    outcomes.resend_all(resource)
+    return _after_change(resource)
+
+
+@bp.post("/resources/<int:resource_id>/outcomes/report")
+def report_scores(resource_id):
+    resource = _taught_resource(resource_id)
+    outcomes.report_resource(resource)
+    return _after_change(resource)
+
+
+@bp.get("/outcomes/failures")
+def outcome_failures():
+    viewer = current_viewer()
+    if viewer.admin is None:
+        abort(404)
+    consumer_ids = None if viewer.admin.is_superuser else [c.id for c in viewer.admin.consumers]
+    return render_template("dashboard/outcome_failures.html", viewer=viewer,
+                           outcomes=outcomes.failing_outcomes(consumer_ids),
+                           flagged=outcomes.flagged_consumers(consumer_ids))
+
+
+def _taught_resource(resource_id):
+    resource = get_or_404(Resource, resource_id)
+    if not current_viewer().teaches(resource.context):
+        abort(404)
+    return resource
+
+
+def _outcomes_page(resource):
+    rows = outcomes.resource_outcomes(resource)
+    context = dict(resource=resource, outcomes=rows, viewer=current_viewer(),
+                   in_flight=any(o.state in IN_FLIGHT for o in rows))
+    template = "dashboard/_outcomes_table.html" if request.headers.get("HX-Request") else "dashboard/outcomes.html"
+    response = make_response(render_template(template, **context))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _after_change(resource):
+    if request.headers.get("HX-Request"):
+        return _outcomes_page(resource)
+    return redirect(url_for("dashboard.resource_outcomes", resource_id=resource.id), code=303)
