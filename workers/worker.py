@@ -10,11 +10,11 @@ class ExamgateWorker(HerokuWorker):
         super().__init__(*args, **kwargs)
         self.app = create_app()
 
-    def perform_job(self, job, queue):
+    def perform_job(self, job, queue, *args, **kwargs):  # rq 3 adds an `execution` argument
         with self.app.app_context():
             # The work horse is a fresh fork: it must not reuse the parent's database connections.
             db.engine.dispose(close=False)
             try:
-                return super().perform_job(job, queue)
+                return super().perform_job(job, queue, *args, **kwargs)
             finally:
                 db.session.remove()

@@ -92,7 +92,7 @@ class LeakyBucket:
 
 class LocalLms:
     def __init__(self, persona="canvas", key="examgate-consumer", secret="examgate-secret",
-                 throttle=None, delay=5.0, retry_after=2):
+                 throttle=None, delay=5.0, retry_after=2, port=None):
         self.persona, self.key, self.secret = persona, key, secret
         self.throttle, self.delay, self.retry_after = throttle, delay, retry_after
         self.scores = defaultdict(list)
@@ -103,7 +103,8 @@ class LocalLms:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = None
-        self.url = f"http://127.0.0.1:{unused_port()}/outcomes"
+        self.port = port or unused_port()  # give a port to come back where a "dead" LMS was
+        self.url = f"http://127.0.0.1:{self.port}/outcomes"
 
     def refuse(self, sourcedid, description, error_code="scripted"):
         """Refuse every score for this sourcedid with the LMS's own words."""
@@ -115,7 +116,7 @@ class LocalLms:
 
     def __enter__(self):
         if self.persona != "dead":
-            self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+            self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
             self.url = f"http://127.0.0.1:{self._server.server_port}/outcomes"
             threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self
