@@ -2,7 +2,9 @@
 
     REDIS_URL=redis://127.0.0.1:6379/N [DATABASE_URL=postgresql://...] python bench/outcomes.py
 
-The Redis database named by REDIS_URL is flushed. Without DATABASE_URL a temporary SQLite file is used.
+The Redis database named by REDIS_URL is flushed, and the tables in DATABASE_URL are dropped and
+created again (give it a schema of its own: `...?options=-csearch_path%3Dbench`); without DATABASE_URL
+a temporary SQLite file is used. All scores are recorded first (the instructor reports them), then the workers start.
 The throttle is Canvas's leaky bucket (tests/lms/outcome_service.py) draining 20 units a second, so
 the run stays under three minutes; `ratio` is the throughput as a fraction of what that bucket allows
 over the same time (its 600-unit burst plus its outflow).
@@ -24,10 +26,10 @@ from tests import factories  # noqa: E402
 from tests.lms.outcome_service import LeakyBucket, LocalLms  # noqa: E402
 from tests.real_worker import real_workers  # noqa: E402
 
-SCORES = 2000
-WORKERS = 2
+SCORES = int(os.environ.get("BENCH_SCORES", 2000))
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 HIGH_WATER, OUTFLOW, UP_FRONT, COST = 600.0, 20.0, 50.0, 1.0
-DEADLINE_S = 170
+DEADLINE_S = 200
 
 
 def seed(lms_url, consumer):
@@ -63,16 +65,15 @@ def main():
         jobs.redis.flushdb()
         consumer = factories.consumer(key=lms.key, secret=lms.secret)
         expected, attempts = seed(lms.url, consumer)
+        outcomes.report_resource(attempts[0].resource)  # "report scores": all recorded and queued at once
+        started = time.monotonic()
         with real_workers(database_url, redis_url, workdir, count=WORKERS):
-            started = time.monotonic()
-            start_wall = time.time()
-            for attempt in attempts:
-                outcomes.attempt_changed(attempt)
             while time.monotonic() - started < DEADLINE_S and _sent() < SCORES:
                 time.sleep(0.5)
         received = {sid: [r.score for r in lms.scores.get(sid, [])] for sid in expected}
-        last = max((r.time for rs in lms.scores.values() for r in rs), default=start_wall)
-    elapsed = max(last - start_wall, 1e-9)
+        times = [r.time for rs in lms.scores.values() for r in rs] or [0.0]
+    # From the first score the LMS stored to the last: worker start-up is not delivery.
+    elapsed = max(max(times) - min(times), 1e-9)
     delivered = sum(1 for sid, score in expected.items() if score in received[sid])
     allowed = (HIGH_WATER / COST + OUTFLOW / COST * elapsed) / elapsed
     print(f"scores: {SCORES}")

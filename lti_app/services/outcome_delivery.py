@@ -102,7 +102,9 @@ def _send_one(outcome_id) -> str | None:
         outcome.description = "No launch of this student can carry a score back to the LMS."
         db.session.commit()
         return None
-    attempt = scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
+    # The attempt only fills the Canvas extensions, so it is read only for launches that announced them.
+    attempt = (scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
+               if launch.outcome_extensions else None)
     send = transport(outcome, launch, attempt)
     score = outcome.score
     outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up
@@ -143,12 +145,13 @@ def _apply(outcome_id, score, verdicts) -> str:
         outcome.state, outcome.due_at = "failed", None
     if changed_meanwhile and action != RETRY_LATER:
         outcome.state, outcome.tries, outcome.due_at = "pending", 0, now
-    db.session.commit()
     log.info("outcome %s (resource %s, user %s, consumer %s): score %s %s after %d tries: %s",
              outcome_id, outcome.resource_id, outcome.user_id, outcome.consumer_id, score, action,
              outcome.tries, final.description)
+    consumer_id = outcome.consumer_id
+    db.session.commit()
     if delay is not None:
-        _pause_and_reschedule(outcome, delay)
+        _pause_and_reschedule(outcome_id, consumer_id, delay)
     return action
 
 
@@ -158,13 +161,13 @@ def _retry_delay(tries, verdict: Verdict) -> float:
     return max(growing, verdict.retry_after or 0)
 
 
-def _pause_and_reschedule(outcome, delay):
+def _pause_and_reschedule(outcome_id, consumer_id, delay):
     try:
         if delay > 0:
-            jobs.redis.set(_pause_key(outcome.consumer_id), "1", px=int(delay * 1000))
-        _enqueue(outcome.id, delay)
+            jobs.redis.set(_pause_key(consumer_id), "1", px=int(delay * 1000))
+        _enqueue(outcome_id, delay)
     except RedisConnectionError as error:
-        log.warning("outcome %s: retry not scheduled (Redis: %s); the sweep will", outcome.id, error)
+        log.warning("outcome %s: retry not scheduled (Redis: %s); the sweep will", outcome_id, error)
 
 
 def _paused(consumer_id) -> bool:
