@@ -40,7 +40,7 @@ def test_lms_down_while_200_students_finish(app, client, database_uri, tmp_path)
     port = unused_port()
     lms_url = f"http://127.0.0.1:{port}/outcomes"  # nothing listens there yet: the LMS is down
     consumer = factories.consumer(key="soak-key", secret="soak-secret")
-    version = factories.exam_version()
+    version = factories.exam(slug="soak-exam").latest_version
     finals = {}
     with real_workers(database_uri, REDIS_URL, tmp_path, count=2, cron=True, OUTCOME_RETRY_INTERVALS="0.5,1,2",
                       OUTCOME_TIMEOUT_SECONDS=2, OUTCOME_SWEEP_SECONDS=2):
