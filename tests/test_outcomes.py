@@ -26,7 +26,7 @@ def student(client, lms, user="student-1", **params):
 
 
 def finish(launch, score, **values):
-    attempt = factories.attempt(launch, score=score, status="finished", finished_at=utcnow(), **values)
+    attempt = factories.launch_attempt(launch, score=score, status="finished", finished_at=utcnow(), **values)
     outcomes.attempt_changed(attempt)
     return attempt
 
@@ -198,7 +198,7 @@ def test_grading_methods(client, canvas, run_jobs, method, expected):
 def test_immediately_reports_zero_when_an_attempt_starts(client, canvas, run_jobs):
     launch = student(client, canvas)
     assert Outcome.query.count() == 0  # never attempted: nothing reported
-    outcomes.attempt_changed(factories.attempt(launch))
+    outcomes.attempt_changed(factories.launch_attempt(launch))
     deliver(run_jobs)
     assert (outcome().state, scores(canvas)) == ("sent", [0.0])
 
@@ -207,7 +207,7 @@ def test_on_completion_waits_for_a_finished_attempt(client, canvas, run_jobs):
     launch = student(client, canvas)
     launch.resource.report_mode = "on_completion"
     db.session.commit()
-    attempt = factories.attempt(launch, score=0.3)
+    attempt = factories.launch_attempt(launch, score=0.3)
     outcomes.attempt_changed(attempt)
     assert Outcome.query.count() == 0
     attempt.status, attempt.score = "finished", 0.7

@@ -49,7 +49,7 @@ def test_lms_down_while_200_students_finish(app, client, database_uri, tmp_path)
             factories.launch(client, key=consumer.key, secret=consumer.secret, user_id=user,
                              lis_result_sourcedid=f"sid-{user}", lis_outcome_service_url=lms_url)
             launch = Launch.query.order_by(Launch.id.desc()).first()
-            attempt = factories.attempt(launch, version=version)
+            attempt = factories.launch_attempt(launch, version=version)
             outcomes.attempt_changed(attempt)  # immediately: 0 as the attempt starts
             for score in (random.randint(1, 50) / 100, random.randint(51, 100) / 100):
                 attempt.score = score

@@ -5,6 +5,7 @@ from ...models import Outcome, Resource
 from ...services import outcomes
 from ..viewer import current_viewer, get_or_404
 from . import bp
+from .layout import admin_only
 
 IN_FLIGHT = ("pending", "sending", "retrying")
 
@@ -39,10 +40,9 @@ def report_scores(resource_id):
 
 
 @bp.get("/outcomes/failures")
+@admin_only
 def outcome_failures():
     viewer = current_viewer()
-    if viewer.admin is None:
-        abort(404)
     consumer_ids = None if viewer.admin.is_superuser else [c.id for c in viewer.admin.consumers]
     return render_template("dashboard/outcome_failures.html", viewer=viewer,
                            outcomes=outcomes.failing_outcomes(consumer_ids),
