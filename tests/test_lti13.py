@@ -262,3 +262,22 @@ def test_roster_button_shows_who_never_started(platform, consumer, browser):
     token = landing.split("lt=")[1]
     reply = browser.post(f"{platform.tool_url}/dashboard/resources/{resource.id}/roster?lt={token}")
     assert reply.status_code == 200 and "Bob Absent" in reply.text and "Tom Teacher" not in reply.text
+
+
+def test_a_finished_attempt_reaches_the_line_item_through_the_outcome_pipeline(platform, consumer, browser,
+                                                                               run_jobs):
+    """The same pipeline as LTI 1.1: attempt_changed records the outcome, the job sends it by AGS."""
+    from lti_app.models import Outcome
+    from lti_app.services import outcomes
+
+    launch(platform, browser)
+    recorded = Launch.query.one()
+    recorded.resource.report_mode = "on_completion"
+    attempt = factories.launch_attempt(recorded, score=0.5, status="finished")
+    outcomes.attempt_changed(attempt)
+    run_jobs()
+    outcome = Outcome.query.one()
+    db.session.refresh(outcome)
+    assert (outcome.state, outcome.sent_score) == ("sent", 0.5)
+    [scores] = platform.scores.values()
+    assert [(s["userId"], s["scoreGiven"], s["gradingProgress"]) for s in scores] == [("ada-sub", 50.0, "FullyGraded")]

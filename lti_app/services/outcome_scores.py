@@ -1,4 +1,6 @@
 """Which score an outcome reports, and which launch can carry it back to the LMS."""
+from sqlalchemy import and_, or_
+
 from ..models import Attempt, Launch
 
 
@@ -26,9 +28,12 @@ def user_attempts(resource_id, user_id) -> list[Attempt]:
 
 
 def reporting_launch(resource_id, user_id) -> Launch | None:
-    """The learner's latest launch that can carry a score back (LTI 1.1: one with a sourcedid)."""
+    """The learner's latest launch that can carry a score back: LTI 1.1 with a sourcedid,
+    LTI 1.3 with the Assignment and Grade Services claim."""
     return (Launch.query.filter_by(resource_id=resource_id, user_id=user_id, role="learner")
-            .filter(Launch.lis_result_sourcedid.isnot(None)).order_by(Launch.id.desc()).first())
+            .filter(or_(Launch.lis_result_sourcedid.isnot(None),
+                        and_(Launch.lti_version == "1.3", Launch.outcome_service_url.isnot(None))))
+            .order_by(Launch.id.desc()).first())
 
 
 def clamp(score) -> float:

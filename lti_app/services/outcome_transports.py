@@ -9,7 +9,9 @@ from flask import current_app, url_for
 from ..extensions import db
 from ..models import Consumer
 from ..outcomes.lti11 import post_replace_result
+from ..models.base import utcnow
 from ..outcomes.pox import replace_result_request
+from .lti13_services import send_score
 
 
 def lti11_transport(outcome, launch, attempt):
@@ -26,7 +28,19 @@ def lti11_transport(outcome, launch, attempt):
     return send
 
 
-TRANSPORTS = {"1.1": lti11_transport}
+def ags_transport(outcome, launch, attempt):
+    """LTI 1.3: the score goes to the resource's line item through Assignment and Grade Services.
+    Finding or creating the line item may write it on the resource; the token is cached in Redis."""
+    score = outcome.score
+
+    def send(timeout):
+        # The AGS session carries its own timeout (LTI_HTTP_TIMEOUT_SECONDS) on every call it makes.
+        return send_score(launch, score, "Completed", "FullyGraded", utcnow())
+
+    return send
+
+
+TRANSPORTS = {"1.1": lti11_transport, "1.3": ags_transport}
 
 
 def canvas_extensions(outcome, launch, attempt) -> dict:
