@@ -13,8 +13,8 @@ from tests import factories
 from tests.factories import signed_api_params
 
 
-def call(client, method, path, signer, secret=None, timestamp=None, nonce=None, **params):
-    signed = signed_api_params(signer, secret, timestamp, nonce, **params)
+def call(client, method, path, signer, sign_with=None, timestamp=None, nonce=None, **params):
+    signed = signed_api_params(signer, sign_with, timestamp, nonce, **params)
     if method == "GET":
         return client.get(f"/api/v1{path}", query_string=signed)
     return client.open(f"/api/v1{path}", method=method, data=signed)
@@ -72,7 +72,7 @@ def test_unknown_key(client, key):
 
 
 def test_signature_made_with_the_wrong_secret(client, key):
-    response = call(client, "GET", "/consumers", key, secret="not-the-secret")
+    response = call(client, "GET", "/consumers", key, sign_with="not-the-secret")
     assert response.status_code == 403
     assert error_of(response)["code"] == "bad_signature" and error_of(response)["param"] == "signature"
 
@@ -112,7 +112,7 @@ def test_a_replayed_nonce_is_refused(client, key):
 
 
 def test_a_forged_request_does_not_use_up_a_nonce(client, key):
-    forged = call(client, "GET", "/consumers", key, secret="guess", nonce="nonce-of-a-real-request")
+    forged = call(client, "GET", "/consumers", key, sign_with="guess", nonce="nonce-of-a-real-request")
     assert forged.status_code == 403
     assert call(client, "GET", "/consumers", key, nonce="nonce-of-a-real-request").status_code == 200
 
@@ -228,7 +228,8 @@ def test_create_a_consumer_with_generated_credentials(client, two_schools):
 
 def test_create_a_consumer_with_given_credentials_and_refuse_a_taken_key(client, key):
     made = call(client, "POST", "/consumers", key, name="Moodle", key="moodle-key", secret="moodle-secret")
-    assert made.status_code == 201 and made.json["key"] == "moodle-key" and made.json["secret"] == "moodle-secret"
+    assert made.status_code == 201, made.json
+    assert made.json["key"] == "moodle-key" and made.json["secret"] == "moodle-secret"
     taken = call(client, "POST", "/consumers", key, name="Again", key="moodle-key")
     assert taken.status_code == 422 and error_of(taken)["param"] == "key"
     assert Consumer.query.count() == 1

@@ -1,0 +1,61 @@
+"""One script that sets Examgate up through the admin API only, over real HTTP, signing with the README's
+client, then launches the prepared link as an LMS would (LTI 1.1, signed by the `lti` package)."""
+import re
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from lti_app.models import Launch
+from tests import factories
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def readme_client():
+    """The `call` function exactly as the README's "Admin API" section prints it."""
+    section = README.read_text().split("## Admin API", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    return namespace["call"]
+
+
+def lms_launch(base_url, consumer, **params):
+    """POST a signed launch from the LMS's side; returns the page the person lands on."""
+    body = factories.signed_launch(consumer["key"], consumer["secret"], url=f"{base_url}/lti/launch", **params)
+    request = urllib.request.Request(f"{base_url}/lti/launch", data=urllib.parse.urlencode(body).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.url
+
+
+def test_set_up_through_the_api_then_the_first_launch_finds_its_exam(live_server):
+    app, base_url = live_server
+    key = factories.api_key("setup@example.edu", superuser=False)
+    exam = factories.exam("algebra-week-1", "Algebra week 1")  # no exams service yet: made directly
+    call = readme_client()
+
+    def api(method, path, expected_status, **params):
+        status, body = call(base_url, key.key_id, key.secret, method, path, **params)
+        assert status == expected_status, body
+        return body
+
+    consumer = api("POST", "/consumers", 201, name="Moodle at Example")
+    assert api("GET", "/consumers", 200)["consumers"] == [{k: v for k, v in consumer.items() if k != "secret"}]
+    exams = api("GET", "/exams", 200)["exams"]
+    assert [e["slug"] for e in exams] == ["algebra-week-1"]
+    resource = api("POST", "/resources", 201, consumer_id=consumer["id"], context_id="algebra-2026",
+                   resource_link_id="moodle-link-77", exam_id=exams[0]["id"], max_attempts=1,
+                   report_mode="on_completion")
+    assert api("GET", f"/resources/{resource['id']}", 200)["exam_id"] == exam.id
+    refused = api("GET", "/consumers/999", 404)
+    assert refused["error"]["param"] == "consumer_id"
+
+    status, landed = lms_launch(base_url, consumer, context_id="algebra-2026", resource_link_id="moodle-link-77",
+                                resource_link_title="Week 1 test")
+    assert status == 200 and f"/resources/{resource['id']}?lt=" in landed
+
+    launch = Launch.query.one()
+    assert launch.resource_id == resource["id"] and launch.resource.exam_id == exam.id
+    after = api("GET", "/resources", 200, consumer_id=consumer["id"])["resources"]
+    assert [(r["id"], r["exam_id"], r["title"], r["max_attempts"]) for r in after] == [
+        (resource["id"], exam.id, "Week 1 test", 1)]
