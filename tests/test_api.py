@@ -151,6 +151,12 @@ def test_a_repeated_parameter_is_refused(client, key):
     assert response.status_code == 422 and error_of(response)["param"] == "name"
 
 
+def test_a_json_body_is_refused_with_a_pointer_to_form_fields(client, key):
+    response = client.post("/api/v1/consumers", json=signed_api_params(key, name="Moodle"))
+    assert response.status_code == 415 and "form fields" in error_of(response)["message"]
+    assert Consumer.query.count() == 0
+
+
 def test_not_found_and_method_not_allowed_are_json(client, key):
     missing = call(client, "GET", "/consumers/12345", key)
     assert missing.status_code == 404 and error_of(missing) == {

@@ -28,7 +28,7 @@ class Param:
         if self.kind == "choice":
             return {"type": "string", "enum": list(self.choices)}
         if self.kind == "datetime":
-            return {"type": "string", "description": "ISO 8601 with a time zone; empty clears it"}
+            return {"type": "string", "maxLength": 40}
         minimum = 1 if self.required else 0
         return {"type": "string", "minLength": minimum, "maxLength": self.max_length}
 
@@ -55,6 +55,8 @@ class Param:
     def _datetime(self, raw):
         if not raw:
             return None
+        if len(raw) > 40:
+            self.refuse("at most 40 characters")
         try:
             moment = datetime.fromisoformat(raw)
         except ValueError:
@@ -81,10 +83,13 @@ def read_params(declared, raw: dict) -> dict:
     return values
 
 
-def collect(args, form) -> dict:
+def collect(request) -> dict:
     """One dict of every parameter from the query string and the form; a repeated name or a NUL is refused."""
+    if request.is_json:
+        raise UserFacingError("Send parameters as form fields (or in the query string for GET), not JSON.", 415,
+                              "unsupported_media_type")
     collected = {}
-    for source in (args, form):
+    for source in (request.args, request.form):
         for name, values in source.lists():
             if name in collected or len(values) > 1:
                 raise UserFacingError(f"The parameter {name} is given more than once.", 422,

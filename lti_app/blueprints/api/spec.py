@@ -76,7 +76,7 @@ class Operations:
 
             @wraps(view)
             def signed(**path_ids):
-                raw = collect(request.args, request.form)
+                raw = collect(request)
                 key = api_keys.authenticate(raw)
                 body = view(key, read_params(op.params, raw), **path_ids)
                 return body, op.status
