@@ -21,7 +21,17 @@ CREDENTIALS = (
                                                   "parameter as name=value, sorted by name, joined by &.",
           max_length=64),
 )
-ERROR = {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def list_of(name, field):
+    return {"type": "object", "properties": {field: {"type": "array", "items": ref(name)}}, "required": [field]}
+
+
+ERROR = {"description": "An error", "content": {"application/json": {"schema": ref("Error")}}}
 
 
 @dataclass
@@ -104,7 +114,8 @@ class Operations:
         return {
             "openapi": "3.1.0",
             "info": {"title": "Examgate admin API", "version": "1",
-                     "description": "Every operation is signed: see the README's \"Admin API\" section. "
+                     "description": "Every operation but this document is signed: see the README's "
+                                    "\"Admin API\" section. "
                                     "Parameters are the query string for GET and form fields otherwise "
                                     "(multipart for an upload, with file_sha256)."},
             "servers": [{"url": server_url}],
@@ -112,10 +123,3 @@ class Operations:
             "components": {"schemas": SCHEMAS},
         }
 
-
-def ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def list_of(name, field):
-    return {"type": "object", "properties": {field: {"type": "array", "items": ref(name)}}, "required": [field]}
