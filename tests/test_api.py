@@ -199,7 +199,7 @@ def test_a_key_sees_only_its_administrators_consumers(client, two_schools):
 
 def test_a_key_cannot_reach_another_consumers_exams_or_resources(client, two_schools):
     key, ours, theirs = two_schools
-    their_exam, shared_exam = factories.exam("theirs", consumer=theirs), factories.exam("shared")
+    their_exam, shared_exam = factories.exam(slug="theirs", consumer=theirs), factories.exam(slug="shared")
     listed = call(client, "GET", "/exams", key).json["exams"]
     assert [e["slug"] for e in listed] == ["shared"]
     assert call(client, "GET", f"/exams/{their_exam.id}", key).status_code == 404

@@ -31,7 +31,7 @@ def lms_launch(base_url, consumer, **params):
 def test_set_up_through_the_api_then_the_first_launch_finds_its_exam(live_server):
     app, base_url = live_server
     key = factories.api_key("setup@example.edu", superuser=False)
-    exam = factories.exam("algebra-week-1", "Algebra week 1")  # no exams service yet: made directly
+    exam = factories.exam("Algebra week 1", "algebra-week-1")  # no exams service yet: made directly
     call = readme_client()
 
     def api(method, path, expected_status, **params):
