@@ -5,6 +5,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from lti_app.api import signing
 from lti_app.models import Launch
 from tests import factories
 
@@ -12,12 +13,18 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def readme_client():
-    """The `call` function exactly as the README's "Admin API" section prints it."""
+    """The functions exactly as the README's "Admin API" section prints them."""
     section = README.read_text().split("## Admin API", 1)[1].split("\n## ", 1)[0]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     namespace = {}
     exec(compile(code, "README.md", "exec"), namespace)
-    return namespace["call"]
+    return namespace
+
+
+def test_the_readme_client_signs_as_the_server_checks():
+    params = readme_client()["signed"]("egk_1", "s3cret", name="Moodle & Co", consumer_id=7)
+    assert set(params) == {"name", "consumer_id", "api_key", "timestamp", "nonce", "signature"}
+    assert signing.verify("s3cret", params) and not signing.verify("other", params)
 
 
 def lms_launch(base_url, consumer, **params):
@@ -32,7 +39,7 @@ def test_set_up_through_the_api_then_the_first_launch_finds_its_exam(live_server
     app, base_url = live_server
     key = factories.api_key("setup@example.edu", superuser=False)
     exam = factories.exam("Algebra week 1", "algebra-week-1")  # no exams service yet: made directly
-    call = readme_client()
+    call = readme_client()["call"]
 
     def api(method, path, expected_status, **params):
         status, body = call(base_url, key.key_id, key.secret, method, path, **params)
