@@ -5,9 +5,10 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from ...errors import UserFacingError
-from ...services import api_keys
+from ...services import api_keys as api_key_service
 from ..viewer import current_viewer
 from . import bp
+from .layout import admin_only
 
 
 class ApiKeyForm(FlaskForm):
@@ -18,41 +19,36 @@ class RevokeForm(FlaskForm):
     pass
 
 
-def _admin():
-    admin = current_viewer().admin
-    if admin is None:
-        abort(404)
-    return admin
-
-
 @bp.get("/api-keys")
-def api_keys_page():
-    return _page(_admin(), ApiKeyForm())
+@admin_only
+def api_keys():
+    return _page(ApiKeyForm())
 
 
 @bp.post("/api-keys")
+@admin_only
 def create_api_key():
-    admin = _admin()
     form = ApiKeyForm()
     if not form.validate_on_submit():
-        return _page(admin, form), 422
-    key = api_keys.create_key(admin.email, form.name.data)
-    return _page(admin, ApiKeyForm(formdata=None), new_key=key), 201
+        return _page(form), 422
+    key = api_key_service.create_key(current_viewer().admin.email, form.name.data)
+    return _page(ApiKeyForm(formdata=None), new_key=key)
 
 
 @bp.post("/api-keys/<key_id>/revoke")
+@admin_only
 def revoke_api_key(key_id):
-    admin = _admin()
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
-        key = api_keys.revoke_key(key_id, admin=admin)
+        key = api_key_service.revoke_key(key_id, admin=current_viewer().admin)
     except UserFacingError:
         abort(404)
     flash(f"API key {key.key_id} is revoked: requests signed with it are refused.", "info")
-    return redirect(url_for("dashboard.api_keys_page"))
+    return redirect(url_for("dashboard.api_keys"))
 
 
-def _page(admin, form, new_key=None):
-    return render_template("dashboard/api_keys.html", keys=api_keys.list_keys(admin), form=form,
-                           revoke_form=RevokeForm(), new_key=new_key, viewer=current_viewer())
+def _page(form, new_key=None):
+    viewer = current_viewer()
+    return render_template("dashboard/api_keys.html", keys=api_key_service.list_keys(viewer.admin), form=form,
+                           revoke_form=RevokeForm(), new_key=new_key, viewer=viewer)
