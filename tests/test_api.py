@@ -1,6 +1,7 @@
 """The admin API: signed requests, each error class, scoping, and the operations."""
 import hashlib
 import hmac
+import io
 import re
 import time
 from urllib.parse import urlencode
@@ -8,9 +9,10 @@ from urllib.parse import urlencode
 import pytest
 
 from lti_app.api import signing
-from lti_app.models import Consumer, Context, Resource
+from lti_app.models import Consumer, Context, Exam, Resource, StoredFile
 from tests import factories
 from tests.factories import signed_api_params
+from tests.packages.build import quiz2004_zip
 
 
 def call(client, method, path, signer, sign_with=None, timestamp=None, nonce=None, **params):
@@ -175,6 +177,51 @@ def test_a_request_over_the_upload_limit_is_413_json(make_app):
         response = app.test_client().post("/api/v1/consumers", data=params)
     assert response.status_code == 413
     assert error_of(response)["code"] == "too_large"
+
+
+def upload(client, signer, package, **fields):
+    fields.setdefault("file_sha256", signing.file_sha256(package))
+    params = signed_api_params(signer, **fields)
+    return client.post("/api/v1/exams", data={**params, "package": (io.BytesIO(package), "quiz.zip")},
+                       content_type="multipart/form-data")
+
+
+def test_upload_an_exam_package(client, key):
+    response = upload(client, key, quiz2004_zip(), title="Week 3", slug="week-3")
+    assert response.status_code == 201, response.json
+    exam = Exam.query.one()
+    assert (response.json["id"], response.json["slug"], exam.consumer_id) == (exam.id, "week-3", None)
+    assert exam.latest_version.package.sha256 == signing.file_sha256(quiz2004_zip())
+
+
+def test_an_upload_must_be_the_file_its_signature_names(client, key):
+    response = upload(client, key, quiz2004_zip(), file_sha256=signing.file_sha256(b"another file"))
+    assert response.status_code == 403 and error_of(response)["param"] == "file_sha256"
+    assert Exam.query.count() == 0
+
+
+def test_a_broken_package_is_refused_and_nothing_is_stored(client, key):
+    response = upload(client, key, b"not a zip", title="Broken")
+    assert response.status_code == 422 and error_of(response)["param"] == "package"
+    assert Exam.query.count() == 0 and StoredFile.query.count() == 0
+
+
+def test_only_a_superusers_key_makes_site_wide_exams(client, two_schools):
+    key, ours, theirs = two_schools
+    site_wide = upload(client, key, quiz2004_zip(), title="Everyone's")
+    assert site_wide.status_code == 422 and error_of(site_wide)["param"] == "consumer_id"
+    elsewhere = upload(client, key, quiz2004_zip(), title="Theirs", consumer_id=theirs.id)
+    assert elsewhere.status_code == 422 and error_of(elsewhere)["param"] == "consumer_id"
+    ours_exam = upload(client, key, quiz2004_zip(), title="Ours", consumer_id=ours.id)
+    assert ours_exam.status_code == 201 and ours_exam.json["consumer_id"] == ours.id
+
+
+def test_an_upload_over_the_limit_is_413_json(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=4096)
+    with app.app_context():
+        response = upload(app.test_client(), factories.api_key(), quiz2004_zip(), title="Too big")
+        assert response.status_code == 413 and error_of(response)["code"] == "too_large"
+        assert Exam.query.count() == 0
 
 
 # Scoping

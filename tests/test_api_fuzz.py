@@ -30,9 +30,12 @@ def sign(case, key):
     params = case.query if case.method == "GET" else case.body
     if not isinstance(params, dict):
         return
+    if isinstance(params.get("package"), bytes):
+        params["file_sha256"] = signing.file_sha256(params["package"])
     params.update(api_key=key.key_id, timestamp=str(int(time.time() * 1000)),
                   nonce=f"fuzz-{time.perf_counter_ns()}")
-    params["signature"] = signing.sign(key.secret, {name: str(value) for name, value in params.items()})
+    params["signature"] = signing.sign(key.secret, {name: str(value) for name, value in params.items()
+                                                    if name != "package"})
 
 
 def operations(app):

@@ -4,7 +4,7 @@ from flask import jsonify, url_for
 from ...errors import UserFacingError
 from ...models import Consumer, Exam, Resource
 from ...models.courses import GRADING_METHODS, REPORT_MODES
-from ...services import api_keys, consumers, resources
+from ...services import api_keys, consumers, exams, resources
 from . import bp, shapes, spec
 from .params import Param
 from .spec import Operations, list_of, ref
@@ -55,6 +55,24 @@ def disable_consumer(key, values, consumer_id):
 @api.operation("GET", "/exams", "List exams", response=list_of("Exam", "exams"))
 def list_exams(key, values):
     return {"exams": [shapes.exam(row) for row in api_keys.visible_exams(key).order_by(Exam.id)]}
+
+
+@api.operation("POST", "/exams", "Upload an exam", status=201, response=ref("Exam"), upload=True, params=(
+        Param("file_sha256", required=True, max_length=64, description="Hex SHA-256 of the package file."),
+        Param("title", max_length=300, description="Defaults to the package's title."),
+        Param("slug", max_length=120, description="For custom_exam=<slug>; made from the title when absent."),
+        Param("consumer_id", "integer", maximum=spec.MAX_ID,
+              description="Only this consumer may use the exam; absent: every consumer (superusers' keys only).")))
+def upload_exam(key, values):
+    consumer_id = values.get("consumer_id")
+    if consumer_id is not None:
+        _consumer(key, consumer_id, status=422)
+    elif not key.admin.is_superuser:
+        raise UserFacingError("Give the consumer_id the exam is for: only a superuser's key makes site-wide exams.",
+                              422, "missing_parameter", "consumer_id")
+    version = exams.upload(values["package"], title=values.get("title", ""), slug=values.get("slug"),
+                           consumer_id=consumer_id, uploaded_by=f"API key {key.key_id}")
+    return shapes.exam(version.exam)
 
 
 @api.operation("GET", "/exams/{exam_id}", "Show an exam and its versions", response=ref("Exam"))

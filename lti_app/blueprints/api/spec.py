@@ -1,11 +1,14 @@
 """Declaring an API operation once: the Flask route, its signed-request check, its parameters and
 its entry in the OpenAPI document all come from the same `operation(...)` call."""
+import hmac
 import re
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import request
 
+from ...api import signing
+from ...errors import UserFacingError
 from ...services import api_keys
 from .params import Param, collect, read_params
 from .shapes import SCHEMAS
@@ -21,6 +24,18 @@ CREDENTIALS = (
                                                   "parameter as name=value, sorted by name, joined by &.",
           max_length=64),
 )
+
+
+def _uploaded_package(file_sha256) -> bytes:
+    """The uploaded file, which must be the one the signed file_sha256 names."""
+    upload = request.files.get("package")
+    if upload is None:
+        raise UserFacingError("The request has no package file.", 422, "missing_parameter", "package")
+    data = upload.read()
+    if not hmac.compare_digest(signing.file_sha256(data), file_sha256.lower()):
+        raise UserFacingError("The package is not the file that file_sha256 names.", 403, "bad_signature",
+                              "file_sha256")
+    return data
 
 
 def ref(name):
@@ -66,10 +81,10 @@ class Operation:
         media = "application/x-www-form-urlencoded"
         if self.upload:
             media = "multipart/form-data"
-            properties["file"] = {"type": "string", "format": "binary", "description": "The package (zip)."}
+            properties["package"] = {"type": "string", "format": "binary", "description": "The SCORM zip."}
         doc["requestBody"] = {"required": True, "content": {media: {"schema": {
             "type": "object", "properties": properties,
-            "required": [p.name for p in params if p.required] + (["file"] if self.upload else [])}}}}
+            "required": [p.name for p in params if p.required] + (["package"] if self.upload else [])}}}}
         return doc
 
 
@@ -88,7 +103,10 @@ class Operations:
             def signed(**path_ids):
                 raw = collect(request)
                 key = api_keys.authenticate(raw)
-                body = view(key, read_params(op.params, raw), **path_ids)
+                values = read_params(op.params, raw)
+                if op.upload:
+                    values["package"] = _uploaded_package(values["file_sha256"])
+                body = view(key, values, **path_ids)
                 return body, op.status
 
             rule = re.sub(r"{(\w+)}", rf"<int(min=1, max={MAX_ID}):\1>", path)
