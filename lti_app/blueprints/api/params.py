@@ -94,8 +94,9 @@ def collect(request) -> dict:
             if name in collected or len(values) > 1:
                 raise UserFacingError(f"The parameter {name} is given more than once.", 422,
                                       "invalid_parameter", name)
-            if "\x00" in name or "\x00" in values[0]:
+            value = values[0] if values[0] is not None else ""  # a multipart field can come without a value
+            if "\x00" in name or "\x00" in value:
                 raise UserFacingError("Parameters cannot contain NUL characters.", 422, "invalid_parameter",
                                       name.replace("\x00", ""))
-            collected[name] = values[0]
+            collected[name] = value
     return collected

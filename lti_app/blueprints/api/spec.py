@@ -32,7 +32,7 @@ def _uploaded_package(file_sha256) -> bytes:
     if upload is None:
         raise UserFacingError("The request has no package file.", 422, "missing_parameter", "package")
     data = upload.read()
-    if not hmac.compare_digest(signing.file_sha256(data), file_sha256.lower()):
+    if not hmac.compare_digest(signing.file_sha256(data).encode(), file_sha256.lower().encode()):
         raise UserFacingError("The package is not the file that file_sha256 names.", 403, "bad_signature",
                               "file_sha256")
     return data
