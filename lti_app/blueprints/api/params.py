@@ -94,7 +94,8 @@ def collect(request) -> dict:
             if name in collected or len(values) > 1:
                 raise UserFacingError(f"The parameter {name} is given more than once.", 422,
                                       "invalid_parameter", name)
-            value = values[0] if values[0] is not None else ""  # a multipart field can come without a value
+            # A multipart field can come without a name or a value.
+            name, value = name or "", values[0] if values[0] is not None else ""
             if "\x00" in name or "\x00" in value:
                 raise UserFacingError("Parameters cannot contain NUL characters.", 422, "invalid_parameter",
                                       name.replace("\x00", ""))
