@@ -1,4 +1,5 @@
-"""Command line: flask consumers add, flask admins create, flask exams upload, flask demo."""
+"""Command line: flask consumers add, flask admins create, flask exams upload, flask api-keys create/revoke,
+flask demo."""
 import json
 import secrets
 
@@ -7,12 +8,14 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .errors import UserFacingError
+from .services import api_keys as api_key_service
 from .services import consumers as consumer_service
 
 consumers_cli = AppGroup("consumers", help="LMS registrations.")
 admins_cli = AppGroup("admins", help="Local administrator accounts.")
 lti13_cli = AppGroup("lti13", help="LTI 1.3 registrations and the tool's keys.")
 exams_cli = AppGroup("exams", help="Exams and their SCORM packages.")
+api_keys_cli = AppGroup("api-keys", help="Keys that sign admin API requests.")
 
 
 @consumers_cli.command("add")
@@ -84,6 +87,23 @@ def upload_exam(package, title, slug):
                f"launch: {version.launch_path}")
 
 
+@api_keys_cli.command("create")
+@click.argument("admin_email")
+@click.option("--name", default="", help="What the key is for, e.g. the script using it.")
+def create_api_key(admin_email, name):
+    """Make an API key for an administrator: prints its id and secret (shown only now)."""
+    key = _or_exit(lambda: api_key_service.create_key(admin_email, name))
+    click.echo(f"api_key: {key.key_id}\nsecret: {key.secret}")
+
+
+@api_keys_cli.command("revoke")
+@click.argument("key_id")
+def revoke_api_key(key_id):
+    """Refuse every request signed with this key from now on."""
+    key = _or_exit(lambda: api_key_service.revoke_key(key_id))
+    click.echo(f"revoked: {key.key_id}")
+
+
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -112,4 +132,5 @@ def register_commands(app):
     app.cli.add_command(admins_cli)
     app.cli.add_command(lti13_cli)
     app.cli.add_command(exams_cli)
+    app.cli.add_command(api_keys_cli)
     app.cli.add_command(demo)

@@ -3,7 +3,7 @@ import logging
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,13 @@ def register_error_handlers(app):
         if request.headers.get("HX-Request"):
             return "", 400, {"HX-Refresh": "true"}
         return error_response(400, "Form expired", "The form had expired. Reload the page and try again.")
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        size = f" of {limit // (1024 * 1024)} MB" if limit else ""
+        return error_response(413, "Upload too large", f"The request is over the upload limit{size}.",
+                              "too_large")
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -99,3 +99,20 @@ def run_jobs(app):
         return worker
 
     return run
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The app served over real HTTP on 127.0.0.1 in a thread; yields (app, base URL)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    app = make_app(SERVER_NAME=None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with app.app_context():
+        yield app, f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()

@@ -1,8 +1,12 @@
 """Small builders for rows and signed launches used across the tests."""
+import secrets
+import time
 from urllib.parse import parse_qsl
 
 from lti import ToolConsumer
 
+from lti_app.api import signing
+from lti_app.services import api_keys
 from lti_app.services.consumers import create_consumer
 
 LAUNCH_URL = "http://examgate.test/lti/launch"
@@ -232,3 +236,20 @@ def launch_attempt(launch, score=None, status="open", number=None, version=None,
     db.session.add(row)
     db.session.commit()
     return row
+
+
+# The admin API.
+
+def api_key(email="admin@example.edu", superuser=True, consumers=()):
+    """An administrator and an API key for them."""
+    admin(email, consumers=consumers, superuser=superuser)
+    return api_keys.create_key(email, "tests")
+
+
+def signed_api_params(signer, sign_with=None, timestamp=None, nonce=None, **params):
+    """Admin API parameters signed with the `signer` ApiKey's secret (or `sign_with`), now (or at `timestamp` ms)."""
+    params = {name: str(value) for name, value in params.items()}
+    params.update(api_key=signer.key_id, timestamp=str(timestamp or int(time.time() * 1000)),
+                  nonce=nonce or secrets.token_hex(16))
+    params["signature"] = signing.sign(sign_with or signer.secret, params)
+    return params

@@ -2,6 +2,7 @@
 
 
 def register_blueprints(app):
+    from .api import bp as api
     from .auth import bp as auth
     from .demo import bp as demo
     from .health import bp as health
@@ -11,5 +12,5 @@ def register_blueprints(app):
     from .student import bp as student
     from .dashboard import bp as dashboard
 
-    for blueprint in (health, launch, lti_config, auth, student, player, dashboard, demo):
+    for blueprint in (health, launch, lti_config, auth, student, player, dashboard, demo, api):
         app.register_blueprint(blueprint)

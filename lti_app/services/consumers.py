@@ -1,21 +1,48 @@
 """Registering LMSs (consumers) and local administrators."""
+import logging
+import re
 import secrets
 
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Admin, Consumer
 
+log = logging.getLogger(__name__)
+KEY_PATTERN = re.compile(r"[!-~]{1,100}")  # printable ASCII without spaces, as LTI 1.1 signs it
 
-def create_consumer(name, key=None, secret=None) -> Consumer:
+
+def create_consumer(name, key=None, secret=None, admin=None) -> Consumer:
+    """Register an LMS; an administrator who is not a superuser is given the new consumer to manage."""
     name = (name or "").strip()
     if not name:
         raise UserFacingError("A consumer needs a name.", 422, "invalid_parameter", "name")
+    _check_length(name, 200, "name")
+    if key is not None and not KEY_PATTERN.fullmatch(key):
+        raise UserFacingError("A consumer key has 1 to 100 characters, none of them spaces.", 422,
+                              "invalid_parameter", "key")
+    if secret is not None:
+        _check_length(secret, 200, "secret")
     key = key or f"examgate-{secrets.token_hex(8)}"
     if Consumer.query.filter_by(key=key).count():
         raise UserFacingError(f"The key {key!r} is already in use.", 422, "invalid_parameter", "key")
     consumer = Consumer(name=name, key=key, secret=secret or secrets.token_urlsafe(32))
     db.session.add(consumer)
+    if admin is not None and not admin.is_superuser:
+        admin.consumers.append(consumer)
     db.session.commit()
+    return consumer
+
+
+def _check_length(value, limit, param):
+    if not 0 < len(value) <= limit:
+        raise UserFacingError(f"The {param} must have 1 to {limit} characters.", 422, "invalid_parameter", param)
+
+
+def disable_consumer(consumer) -> Consumer:
+    """Refuse the consumer's launches from now on; its data stays."""
+    consumer.enabled = False
+    db.session.commit()
+    log.info("consumer %s disabled", consumer.id)
     return consumer
 
 

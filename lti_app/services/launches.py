@@ -8,6 +8,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
+from . import resources
 
 log = logging.getLogger(__name__)
 
@@ -112,12 +113,11 @@ def attach_exam_from_custom(resource: Resource, custom: dict) -> None:
     if not slug or resource.exam_id is not None:
         return
     exam = Exam.query.filter_by(slug=slug).one_or_none()
-    if exam is None or exam.consumer_id not in (None, resource.consumer_id):
+    if exam is None or not resources.exam_allowed_for(resource.consumer_id, exam):
         log.warning("resource %s (consumer %s) names exam %r, which this consumer does not have",
                     resource.id, resource.consumer_id, slug)
         return
-    resource.exam = exam
-    resource.exam_version = exam.latest_version
+    resources.attach_exam(resource, exam)
 
 
 def _outcome_extensions(params):

@@ -3,5 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-from . import (access, admin, attempts, exams, layout, outcomes, receipts, registrations,  # noqa: E402,F401
-               remarking, resources, search, timeline)
+from . import (access, admin, api_keys, attempts, exams, layout, outcomes, receipts,  # noqa: E402,F401
+               registrations, remarking, resources, search, timeline)

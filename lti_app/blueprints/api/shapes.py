@@ -1,0 +1,64 @@
+"""What the API answers: each row's JSON next to its JSON Schema, so the two stay in step."""
+
+
+def _object(properties, required=None):
+    return {"type": "object", "properties": properties, "required": required or list(properties)}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+MOMENT = {"type": "string", "format": "date-time"}
+OPTIONAL_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+OPTIONAL_INTEGER = {"type": ["integer", "null"]}
+
+
+def moment(value):
+    return value.isoformat() if value else None
+
+
+def consumer(row, secret=False):
+    data = {"id": row.id, "name": row.name, "key": row.key, "enabled": row.enabled,
+            "created_at": moment(row.created_at)}
+    if secret:
+        data["secret"] = row.secret
+    return data
+
+
+def exam_version(row):
+    return {"number": row.number, "scorm_version": row.scorm_version, "launch_path": row.launch_path,
+            "notes": row.notes, "uploaded_by": row.uploaded_by, "created_at": moment(row.created_at)}
+
+
+def exam(row):
+    return {"id": row.id, "slug": row.slug, "title": row.title, "consumer_id": row.consumer_id,
+            "created_at": moment(row.created_at), "versions": [exam_version(v) for v in row.versions]}
+
+
+def resource(row):
+    return {"id": row.id, "consumer_id": row.consumer_id, "context_id": row.context.lti_context_id,
+            "resource_link_id": row.lti_resource_link_id, "title": row.title, "exam_id": row.exam_id,
+            "exam_version": row.exam_version.number if row.exam_version else None,
+            "report_mode": row.report_mode, "grading_method": row.grading_method,
+            "available_from": moment(row.available_from), "available_until": moment(row.available_until),
+            "max_attempts": row.max_attempts, "time_limit_minutes": row.time_limit_minutes,
+            "allow_student_review": row.allow_student_review, "created_at": moment(row.created_at)}
+
+
+SCHEMAS = {
+    "Error": _object({"error": _object({"code": STRING, "message": STRING,
+                                        "param": {"type": ["string", "null"]}})}),
+    "Consumer": _object({"id": INTEGER, "name": STRING, "key": STRING, "enabled": BOOLEAN, "created_at": MOMENT,
+                         "secret": {"type": "string", "description": "only when the consumer is created"}},
+                        required=["id", "name", "key", "enabled", "created_at"]),
+    "ExamVersion": _object({"number": INTEGER, "scorm_version": STRING, "launch_path": STRING, "notes": STRING,
+                            "uploaded_by": STRING, "created_at": MOMENT}),
+    "Exam": _object({"id": INTEGER, "slug": STRING, "title": STRING, "consumer_id": OPTIONAL_INTEGER,
+                     "created_at": MOMENT,
+                     "versions": {"type": "array", "items": {"$ref": "#/components/schemas/ExamVersion"}}}),
+    "Resource": _object({"id": INTEGER, "consumer_id": INTEGER, "context_id": STRING, "resource_link_id": STRING,
+                         "title": STRING, "exam_id": OPTIONAL_INTEGER, "exam_version": OPTIONAL_INTEGER,
+                         "report_mode": STRING, "grading_method": STRING, "available_from": OPTIONAL_MOMENT,
+                         "available_until": OPTIONAL_MOMENT, "max_attempts": INTEGER,
+                         "time_limit_minutes": INTEGER, "allow_student_review": BOOLEAN, "created_at": MOMENT}),
+}
