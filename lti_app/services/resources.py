@@ -37,10 +37,10 @@ def create_resource(consumer, lti_context_id, lti_resource_link_id, exam, title=
     return resource
 
 
-def update_settings(resource, **settings) -> Resource:
+def update_settings(resource, by="", **settings) -> Resource:
     _apply_settings(resource, settings)
     db.session.commit()
-    log.info("resource %s settings changed: %s", resource.id, ", ".join(sorted(settings)))
+    log.info("resource %s settings changed by %s: %s", resource.id, by or "the API", ", ".join(sorted(settings)))
     return resource
 
 

@@ -2,7 +2,7 @@
 from flask import flash, redirect, url_for
 
 from ...errors import UserFacingError
-from ...services import activity, resource_settings
+from ...services import activity, resources
 from . import bp
 from .forms import SettingsForm, first_error
 from .layout import resource_or_404, resource_tab, who
@@ -27,7 +27,7 @@ def settings(resource_id):
     form = SettingsForm(obj=resource)
     if form.validate_on_submit():
         try:
-            resource_settings.update_settings(resource, form.settings(), who())
+            resources.update_settings(resource, by=who(), **form.settings())
             flash("Settings saved.", "ok")
             return redirect(url_for("dashboard.settings", resource_id=resource.id), 303)
         except UserFacingError as error:
