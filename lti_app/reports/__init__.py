@@ -1,0 +1,1 @@
+"""Pure report and statistics helpers: rows, figures and SVG chart geometry. No database, no Flask."""
