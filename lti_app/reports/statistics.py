@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .charts import bar_chart
 from .questions import QuestionStatistics
 
 SCORE_BIN_PERCENT = 10
@@ -87,3 +88,33 @@ class ResourceFigures:
             return None
         middle = len(ordered) // 2
         return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _bin_label(low, high, unit=""):
+    return f"{low:g}–{high:g}{unit}"
+
+
+def score_chart(bins):
+    return bar_chart("score-chart", "Score distribution",
+                     f"Number of finished attempts in each {SCORE_BIN_PERCENT}% score band.",
+                     "Score (%)", "Attempts", [(_bin_label(b.low, b.high), b.count) for b in bins])
+
+
+def time_chart(bins):
+    return bar_chart("time-chart", "Time spent",
+                     "Number of finished attempts by time spent, in minutes.",
+                     "Time spent (minutes)", "Attempts", [(_bin_label(b.low, b.high), b.count) for b in bins])
+
+
+def question_chart(question_figures):
+    questions = [q for q in question_figures if q.kind == "question"]
+    return bar_chart("question-chart", "Mean score per question",
+                     "Mean mark of each question as a percentage of its maximum.",
+                     "Question", "Mean score (%)", [(q.item_id, q.mean_percent or 0) for q in questions],
+                     y_top=100, whole=False, fmt=lambda v: f"{v:.0f}")
+
+
+def completion_chart(completions):
+    return bar_chart("completion-chart", "Completion over time",
+                     "Number of attempts finished on each day (UTC).",
+                     "Day", "Attempts finished", [(f"{day:%d %b}", count) for day, count, _ in completions])

@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 from . import (access, admin, api_keys, attempts, exams, layout, outcomes, receipts,  # noqa: E402,F401
-               registrations, remarking, resources, search, timeline)
+               registrations, remarking, reports, resources, search, statistics, timeline)
