@@ -172,7 +172,7 @@ def _students(resource_id):
     return select(User.id).where(or_(User.id.in_(with_attempts), User.id.in_(with_outcomes)))
 
 
-def _student_scores(resource_id, after_user_id, batch_size=results.BATCH_SIZE):
+def _student_scores(resource_id, after_user_id):
     attempt_count = (select(func.count(Attempt.id))
                      .where(Attempt.resource_id == resource_id, Attempt.user_id == User.id,
                             Attempt.deleted_at.is_(None)).scalar_subquery())
@@ -182,7 +182,7 @@ def _student_scores(resource_id, after_user_id, batch_size=results.BATCH_SIZE):
                Outcome.code_major, Outcome.description)
         .outerjoin(Outcome, (Outcome.user_id == User.id) & (Outcome.resource_id == resource_id))
         .where(User.id.in_(_students(resource_id)), User.id > after_user_id)
-        .order_by(User.id).limit(batch_size)).all()
+        .order_by(User.id).limit(results.BATCH_SIZE)).all()
     return [(row.id, scores.StudentScore(*row[1:])) for row in rows]
 
 

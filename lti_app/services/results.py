@@ -41,7 +41,7 @@ def question_ids(resource_id):
     return sorted(db.session.scalars(query), key=item_order)
 
 
-def attempt_batches(resource_id, finished_only=False, batch_size=BATCH_SIZE):
+def attempt_batches(resource_id, finished_only=False):
     """Yields lists of AttemptResult in attempt id order."""
     discounts = db.session.execute(
         select(Discount.item_id, Discount.mode)
@@ -53,7 +53,7 @@ def attempt_batches(resource_id, finished_only=False, batch_size=BATCH_SIZE):
             select(*ATTEMPT_COLUMNS, User.lti_user_id, User.name, User.email)
             .join(User, User.id == Attempt.user_id)
             .where(*_reported(resource_id, finished_only), Attempt.id > last_id)
-            .order_by(Attempt.id).limit(batch_size)).all()
+            .order_by(Attempt.id).limit(BATCH_SIZE)).all()
         if not rows:
             return
         ids = [row.id for row in rows]

@@ -2,6 +2,7 @@
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ...errors import UserFacingError
 from ...models import Report
@@ -11,7 +12,7 @@ from . import bp
 
 
 class ReportRequestForm(FlaskForm):
-    kind = SelectField("Report", choices=list(reports.KIND_LABELS.items()))
+    kind = SelectField("Report", choices=[SelectChoice(kind, label) for kind, label in reports.KIND_LABELS.items()])
 
 
 def _report_of(resource, report_id):

@@ -1,0 +1,338 @@
+"""Reports built in the background, and the Statistics tab, checked against hand-computed figures."""
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from rq.cron import CronScheduler
+
+from lti_app.extensions import db, jobs
+from lti_app.models import CmiElement, Outcome, Report, StoredFile
+from lti_app.reports.statistics import histogram, minutes_width
+from lti_app.services import reports
+from lti_app.services.reports import request_report
+from lti_app.services.storage import store_stream
+from tests import factories
+
+KINDS = ("scores", "attempts", "full_data", "questions")
+HEADERS = {
+    "scores": "user_id,name,email,attempts,score,state,sent_score,reported_at,lms_status,lms_code,lms_message",
+    "attempts": ("attempt_id,user_id,name,email,attempt_number,started_at,finished_at,time_spent_seconds,"
+                 "time_spent,status,completion_status,success_status,score,raw_score,max_score,remarked,discounted"),
+    "questions": "item_id,kind,attempts,mean_score,max_score,mean_percent,std_dev,discrimination,remarked,discounted",
+}
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+ITEMS_ADA = [("q0", 1, 2), ("q0p0", 1, 1), ("q0p1", 0, 1), ("q1", 3, 3)]
+ITEMS_BEN = [("q0", 2, 2), ("q0p0", 1, 1), ("q0p1", 1, 1), ("q1", 0, 3)]
+
+
+@pytest.fixture
+def resource(app):
+    return factories.resource()
+
+
+@pytest.fixture
+def instructor(resource):
+    return factories.user(resource, "teacher-1", "Tom Teacher", role="instructor")
+
+
+def build(resource, kind, run_jobs):
+    report = request_report(resource, kind, "Tom Teacher")
+    run_jobs()
+    db.session.refresh(report)
+    assert report.state == "ready", report.error
+    return report
+
+
+def content(report):
+    return b"".join(reports.report_chunks(report)).decode()
+
+
+def csv_rows(report):
+    return list(csv.reader(io.StringIO(content(report))))
+
+
+def ada_only(resource):
+    ada = factories.user(resource, "ada", "Ada Learner")
+    return factories.attempt(resource, ada, ITEMS_ADA, score=0.8, started_at=MONDAY, minutes=20)
+
+
+def a_class(resource):
+    """Ada and Ben finished; Cy is still working; Dee's only attempt was deleted.
+    Ben's q1 is re-marked to 2 and part q0p1 gives everyone full marks."""
+    ada_attempt = ada_only(resource)
+    ben = factories.user(resource, "ben", "Ben Student")
+    ben_attempt = factories.attempt(resource, ben, ITEMS_BEN, score=0.4, raw_score=2, max_score=5,
+                                    started_at=MONDAY + timedelta(days=1, hours=1), minutes=40)
+    cy = factories.user(resource, "cy", "Cy Open")
+    factories.attempt(resource, cy, [("q0", 0, 2)], status="open", started_at=MONDAY, minutes=5)
+    dee = factories.user(resource, "dee", "Dee Deleted")
+    factories.attempt(resource, dee, ITEMS_BEN, score=1.0, deleted_at=MONDAY, deleted_by="Tom Teacher")
+    factories.remark(ben_attempt, "q1", 2)
+    factories.discount(resource, "q0p1", "full_marks")
+    return ada_attempt, ben_attempt
+
+
+@pytest.mark.parametrize("kind", ["scores", "attempts", "questions"])
+def test_no_attempts_gives_headers_only(resource, run_jobs, kind):
+    report = build(resource, kind, run_jobs)
+    assert content(report) == HEADERS[kind] + "\r\n"
+
+
+def test_full_data_without_attempts_is_empty(resource, run_jobs):
+    assert content(build(resource, "full_data", run_jobs)) == ""
+
+
+def test_attempts_report_of_one_attempt(resource, run_jobs):
+    ada_only(resource)
+    header, row = csv_rows(build(resource, "attempts", run_jobs))
+    assert header == HEADERS["attempts"].split(",")[:15] + ["q0", "q1", "remarked", "discounted"]
+    assert dict(zip(header, row)) == {
+        "attempt_id": "1", "user_id": "ada", "name": "Ada Learner", "email": "ada@example.edu",
+        "attempt_number": "1", "started_at": "2026-03-02T09:00:00+00:00",
+        "finished_at": "2026-03-02T09:20:00+00:00", "time_spent_seconds": "1200", "time_spent": "0:20:00",
+        "status": "finished", "completion_status": "completed", "success_status": "unknown",
+        "score": "0.8", "raw_score": "", "max_score": "", "q0": "1", "q1": "3", "remarked": "", "discounted": "",
+    }
+
+
+def test_attempts_report_applies_remarks_and_discounts_and_leaves_deleted_out(resource, run_jobs):
+    a_class(resource)
+    header, *rows = csv_rows(build(resource, "attempts", run_jobs))
+    by_user = {row[1]: dict(zip(header, row)) for row in rows}
+    assert set(by_user) == {"ada", "ben", "cy"}
+    # Ada's q0 = 1 + (q0p1 given full marks: 0 → 1) = 2; Ben's q1 re-marked from 0 to 2.
+    assert [by_user["ada"][c] for c in ("q0", "q1", "remarked", "discounted")] == ["2", "3", "", "q0p1:full_marks"]
+    assert [by_user["ben"][c] for c in ("q0", "q1", "remarked", "discounted")] == ["2", "2", "q1", "q0p1:full_marks"]
+    assert [by_user["ben"][c] for c in ("score", "raw_score", "max_score", "time_spent")] == ["0.4", "2", "5", "0:40:00"]
+    assert [by_user["cy"][c] for c in ("status", "finished_at", "q0", "q1")] == ["open", "", "0", ""]
+
+
+def test_questions_report_for_a_class(resource, run_jobs):
+    a_class(resource)
+    header, *rows = csv_rows(build(resource, "questions", run_jobs))
+    assert header == HEADERS["questions"].split(",")
+    # Finished attempts only (Ada, Ben): q0 = 2 and 2, q1 = 3 and 2 (re-marked), q0p1 = 1 and 1 (full marks).
+    assert rows == [
+        ["q0", "question", "2", "2", "2", "100", "0", "", "0", ""],
+        ["q0p0", "part", "2", "1", "1", "100", "0", "", "0", ""],
+        ["q0p1", "part", "2", "1", "1", "100", "0", "", "0", "full_marks"],
+        ["q1", "question", "2", "2.5", "3", "83.3", "0.5", "", "1", ""],
+    ]
+
+
+def test_question_discrimination_is_the_item_rest_correlation(resource, run_jobs):
+    marks = {"a": (1, 1, 1), "b": (1, 1, 0), "c": (0, 1, 0), "d": (0, 0, 1)}
+    for name, (q0, q1, q2) in marks.items():
+        factories.attempt(resource, factories.user(resource, name, name),
+                          [("q0", q0, 1), ("q1", q1, 1), ("q2", q2, 1)], score=(q0 + q1 + q2) / 3)
+    rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
+    # By hand: q0 against rests (2,1,1,1): cov .5 / sqrt(1 * .75); q1 against (2,1,0,1): cov 0;
+    # q2 against (2,2,1,0): cov -.5 / sqrt(1 * 2.75).
+    assert rows["q0"][3:8] == ["0.5", "1", "50", "0.5", "0.577"]
+    assert rows["q1"][7] == "0"
+    assert rows["q2"][7] == "-0.302"
+
+
+def test_scores_report(resource, run_jobs):
+    ada_attempt, ben_attempt = a_class(resource)
+    sent = MONDAY + timedelta(hours=1)
+    db.session.add_all([
+        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ada_attempt.user_id, score=0.8,
+                sent_score=0.8, state="sent", last_status=200, code_major="success", sent_at=sent),
+        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ben_attempt.user_id, score=0.4,
+                state="failed", tries=1, last_status=422, description="User is no longer in course"),
+    ])
+    db.session.commit()
+    header, *rows = csv_rows(build(resource, "scores", run_jobs))
+    assert header == HEADERS["scores"].split(",")
+    assert rows == [
+        ["ada", "Ada Learner", "ada@example.edu", "1", "0.8", "sent", "0.8", "2026-03-02T10:00:00+00:00", "200",
+         "success", ""],
+        ["ben", "Ben Student", "ben@example.edu", "1", "0.4", "failed", "", "", "422", "",
+         "User is no longer in course"],
+        ["cy", "Cy Open", "cy@example.edu", "1", "", "", "", "", "", "", ""],
+    ]
+
+
+def test_full_data_has_every_element_of_attempts_not_deleted(resource, run_jobs):
+    ada_attempt = ada_only(resource)
+    deleted = factories.attempt(resource, factories.user(resource, "dee", "Dee"), deleted_at=MONDAY)
+    for attempt, sequence, key, value in ((ada_attempt, 1, "cmi.location", "q1"),
+                                          (ada_attempt, 2, "cmi.score.scaled", "0.8"),
+                                          (deleted, 1, "cmi.location", "q9")):
+        db.session.add(CmiElement(attempt_id=attempt.id, batch_id=f"b{sequence}", sequence=sequence, key=key,
+                                  value=value, client_time=MONDAY, server_time=MONDAY + timedelta(seconds=1)))
+    db.session.commit()
+    lines = [json.loads(line) for line in content(build(resource, "full_data", run_jobs)).splitlines()]
+    assert lines == [
+        {"attempt_id": ada_attempt.id, "user_id": "ada", "attempt_number": 1, "sequence": 1, "batch_id": "b1",
+         "key": "cmi.location", "value": "q1", "client_time": "2026-03-02T09:00:00.000+00:00",
+         "server_time": "2026-03-02T09:00:01.000+00:00"},
+        {"attempt_id": ada_attempt.id, "user_id": "ada", "attempt_number": 1, "sequence": 2, "batch_id": "b2",
+         "key": "cmi.score.scaled", "value": "0.8", "client_time": "2026-03-02T09:00:00.000+00:00",
+         "server_time": "2026-03-02T09:00:01.000+00:00"},
+    ]
+
+
+def test_many_attempts_span_several_batches(resource, run_jobs, monkeypatch):
+    monkeypatch.setattr("lti_app.services.results.BATCH_SIZE", 3)
+    for n in range(8):
+        factories.attempt(resource, factories.user(resource, f"s{n}", f"Student {n}"), [("q0", n % 3, 2)],
+                          score=(n % 3) / 2, minutes=10 + n)
+    header, *rows = csv_rows(build(resource, "attempts", run_jobs))
+    assert [row[1] for row in rows] == [f"s{n}" for n in range(8)]
+    assert [row[header.index("q0")] for row in rows] == [str(n % 3) for n in range(8)]
+    assert [row[header.index("time_spent_seconds")] for row in rows] == [str(60 * (10 + n)) for n in range(8)]
+
+
+def test_request_commits_the_row_before_the_job_and_the_job_reports_progress(resource, run_jobs, monkeypatch):
+    seen = []
+    monkeypatch.setattr("lti_app.services.results.BATCH_SIZE", 2)
+    monkeypatch.setattr("lti_app.services.reports._Progress.__call__",
+                        lambda self, done, total: seen.append((self.report.state, done, total)))
+    for n in range(3):
+        factories.attempt(resource, factories.user(resource, f"s{n}", f"Student {n}"), [("q0", 1, 1)], score=1)
+    report = request_report(resource, "attempts", "Tom Teacher")
+    job, = jobs.queue.get_jobs()
+    assert job.args == (report.id,) and db.session.get(Report, report.id).state == "queued"
+    run_jobs()
+    assert seen == [("running", 2, 3), ("running", 3, 3)]
+
+
+def test_a_failing_report_keeps_its_error_and_the_job_fails(resource, instructor, client, run_jobs, monkeypatch):
+    def broken(resource_id, out, progress):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setitem(reports.BUILDERS, "attempts", broken)
+    report = request_report(resource, "attempts", "Tom Teacher")
+    run_jobs()
+    db.session.refresh(report)
+    assert (report.state, report.error, report.file_id) == ("failed", "RuntimeError: the disk is full", None)
+    assert jobs.queue.failed_job_registry.get_job_ids() != []
+    sign_in(client, instructor)
+    row = client.get(f"/dashboard/resources/{resource.id}/reports/{report.id}").get_data(as_text=True)
+    assert "failed" in row and "RuntimeError: the disk is full" in row and "hx-trigger" not in row
+
+
+def test_unknown_kind_is_refused(resource):
+    with pytest.raises(Exception, match="no report of kind"):
+        request_report(resource, "everything", "Tom")
+    assert Report.query.count() == 0
+
+
+def test_reports_older_than_30_days_are_deleted_with_their_files(resource, run_jobs):
+    old = build(resource, "scores", run_jobs)
+    ada_only(resource)
+    recent = build(resource, "attempts", run_jobs)
+    shared = build(resource, "questions", run_jobs)
+    now = datetime.now(timezone.utc)
+    old.created_at = now - timedelta(days=31)
+    shared_old = Report(resource_id=resource.id, kind="questions", state="ready", file_id=shared.file_id,
+                        created_at=now - timedelta(days=40))
+    recent.created_at = now - timedelta(days=29)
+    db.session.add(shared_old)
+    db.session.commit()
+    old_file = old.file_id
+    assert reports.delete_old_reports(now) == 2
+    assert {r.id for r in Report.query} == {recent.id, shared.id}
+    assert db.session.get(StoredFile, old_file) is None
+    assert db.session.get(StoredFile, shared.file_id) is not None
+
+
+def test_the_cleanup_runs_daily_through_rq_cron(app):
+    scheduler = CronScheduler(connection=jobs.redis)
+    scheduler.load_config_from_file("workers.schedule")
+    cron_job, = scheduler.get_jobs()
+    assert cron_job.func_name == "workers.report_jobs.delete_old_reports" and cron_job.cron == "30 3 * * *"
+
+
+def sign_in(client, user):
+    with client.session_transaction() as session:
+        session["user_id"] = user.id
+
+
+def test_reports_tab_requests_polls_and_downloads(resource, instructor, client, run_jobs):
+    ada_only(resource)
+    sign_in(client, instructor)
+    base = f"/dashboard/resources/{resource.id}/reports"
+    page = client.get(base)
+    assert page.status_code == 200 and "No reports in the last 30 days." in page.get_data(as_text=True)
+    row = client.post(base, data={"kind": "attempts"}, headers={"HX-Request": "true"}).get_data(as_text=True)
+    report = Report.query.one()
+    assert f'id="report-{report.id}"' in row and 'hx-trigger="every 2s"' in row and "queued" in row
+    assert report.requested_by == "Tom Teacher"
+    run_jobs()
+    row = client.get(f"{base}/{report.id}").get_data(as_text=True)
+    assert "ready" in row and "hx-trigger" not in row and f"{base}/{report.id}/download" in row
+    download = client.get(f"{base}/{report.id}/download")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{report.filename}"'
+    assert report.filename.endswith(".csv")
+    assert list(csv.reader(io.StringIO(download.get_data(as_text=True))))[1][1] == "ada"
+
+
+def test_reports_tab_without_htmx_redirects_after_the_request(resource, instructor, client):
+    sign_in(client, instructor)
+    response = client.post(f"/dashboard/resources/{resource.id}/reports", data={"kind": "scores"})
+    assert response.status_code == 303 and response.location.endswith(f"/resources/{resource.id}/reports")
+    assert client.get(f"/dashboard/resources/{resource.id}/reports", headers={"HX-Request": "true"}).headers["Vary"] == "HX-Request"
+
+
+def test_reports_of_another_context_are_404(resource, instructor, client, run_jobs):
+    other_resource = factories.resource(resource.consumer, link_id="link-2")
+    report = build(other_resource, "scores", run_jobs)
+    sign_in(client, instructor)
+    for url in (f"/dashboard/resources/{other_resource.id}/reports",
+                f"/dashboard/resources/{other_resource.id}/statistics",
+                f"/dashboard/resources/{resource.id}/reports/{report.id}",
+                f"/dashboard/resources/{resource.id}/reports/{report.id}/download"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/dashboard/resources/{other_resource.id}/reports", data={"kind": "scores"}).status_code == 404
+
+
+def test_a_student_of_the_context_sees_neither_tab(resource, client):
+    # One viewer per test: the app fixture's app context (and its g) lasts the whole test.
+    sign_in(client, factories.user(resource, "ada", "Ada Learner"))
+    for tab in ("reports", "statistics"):
+        assert client.get(f"/dashboard/resources/{resource.id}/{tab}").status_code == 404
+    assert client.post(f"/dashboard/resources/{resource.id}/reports", data={"kind": "scores"}).status_code == 404
+    assert Report.query.count() == 0
+
+
+def test_a_report_is_downloadable_only_when_ready(resource, instructor, client):
+    sign_in(client, instructor)
+    report = request_report(resource, "scores", "Tom")
+    assert client.get(f"/dashboard/resources/{resource.id}/reports/{report.id}/download").status_code == 409
+
+
+def test_statistics_tab_numbers(resource, instructor, client):
+    a_class(resource)
+    factories.attempt(resource, factories.user(resource, "eve", "Eve"), [("q0", 0, 2), ("q1", 1, 3)], score=0.2,
+                      started_at=MONDAY + timedelta(days=3), minutes=7)
+    sign_in(client, instructor)
+    page = client.get(f"/dashboard/resources/{resource.id}/statistics").get_data(as_text=True)
+    # Finished: Ada 80% in 20 min (Mon), Ben 40% in 40 min (Tue), Eve 20% in 7 min (Thu).
+    assert "From 3 finished attempts" in page and "Mean score 46.7%" in page and "median time 20.0 minutes" in page
+    assert "<td>20–30%</td><td>1</td>" in page and "<td>40–50%</td><td>1</td>" in page and "<td>80–90%</td><td>1</td>" in page
+    assert "<td>5–10</td><td>1</td>" in page and "<td>20–25</td><td>1</td>" in page and "<td>40–45</td><td>1</td>" in page
+    assert "<td>2026-03-03</td><td>1</td><td>2</td>" in page and "<td>2026-03-04</td><td>0</td><td>2</td>" in page
+    assert page.count('role="img"') == 4 and '<title id="score-chart-title">Score distribution</title>' in page
+
+
+def test_statistics_without_finished_attempts(resource, instructor, client):
+    sign_in(client, instructor)
+    page = client.get(f"/dashboard/resources/{resource.id}/statistics", headers={"HX-Request": "true"})
+    assert "No finished attempts yet" in page.get_data(as_text=True) and "<html" not in page.get_data(as_text=True)
+
+
+def test_histogram_bins_close_the_last_one():
+    bins = histogram([0, 9.99, 10, 99, 100], 10, 100)
+    assert [b.count for b in bins] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 2] and bins[-1].last
+    assert minutes_width(25) == 5 and minutes_width(0) == 1 and minutes_width(300) == 30
+
+
+def test_stored_report_round_trips(app):
+    stored = store_stream(io.BytesIO(b"a,b\r\n"))
+    assert stored.size == 5
