@@ -6,13 +6,13 @@ from wtforms.fields.choices import SelectChoice
 
 from ...errors import UserFacingError
 from ...models import Report
-from ...services import reports
+from ...services import reports as report_service
 from ..viewer import current_viewer, get_or_404, taught_resource_or_404
 from . import bp
 
 
 class ReportRequestForm(FlaskForm):
-    kind = SelectField("Report", choices=[SelectChoice(kind, label) for kind, label in reports.KIND_LABELS.items()])
+    kind = SelectField("Report", choices=[SelectChoice(kind, label) for kind, label in report_service.KIND_LABELS.items()])
 
 
 def _report_of(resource, report_id):
@@ -23,11 +23,11 @@ def _report_of(resource, report_id):
 
 
 @bp.get("/resources/<int:resource_id>/reports")
-def reports_tab(resource_id):
+def reports(resource_id):
     resource = taught_resource_or_404(resource_id)
     template = "dashboard/_reports.html" if request.headers.get("HX-Request") else "dashboard/reports.html"
     body = render_template(template, resource=resource, form=ReportRequestForm(),
-                           reports=reports.recent_reports(resource.id), labels=reports.KIND_LABELS)
+                           reports=report_service.recent_reports(resource.id), labels=report_service.KIND_LABELS)
     return body, {"Vary": "HX-Request"}
 
 
@@ -37,10 +37,10 @@ def request_report(resource_id):
     form = ReportRequestForm()
     if not form.validate_on_submit():
         raise UserFacingError("Choose one of the report kinds offered.", 422, "invalid_parameter", "kind")
-    report = reports.request_report(resource, form.kind.data, current_viewer().name)
+    report = report_service.request_report(resource, form.kind.data, current_viewer().name)
     if request.headers.get("HX-Request"):
         return _row(resource, report), {"Vary": "HX-Request"}
-    return redirect(url_for(".reports_tab", resource_id=resource.id), 303)
+    return redirect(url_for(".reports", resource_id=resource.id), 303)
 
 
 @bp.get("/resources/<int:resource_id>/reports/<int:report_id>")
@@ -51,14 +51,14 @@ def report_row(resource_id, report_id):
 
 def _row(resource, report):
     return render_template("dashboard/_report_row.html", resource=resource, report=report,
-                           labels=reports.KIND_LABELS)
+                           labels=report_service.KIND_LABELS)
 
 
 @bp.get("/resources/<int:resource_id>/reports/<int:report_id>/download")
 def download_report(resource_id, report_id):
     resource = taught_resource_or_404(resource_id)
     report = _report_of(resource, report_id)
-    chunks = reports.report_chunks(report)
+    chunks = report_service.report_chunks(report)
     headers = {"Content-Disposition": f'attachment; filename="{report.filename}"',
                "Content-Length": str(report.file.size)}
-    return Response(stream_with_context(chunks), content_type=reports.content_type(report), headers=headers)
+    return Response(stream_with_context(chunks), content_type=report_service.content_type(report), headers=headers)

@@ -8,7 +8,7 @@ from . import bp
 
 
 @bp.get("/resources/<int:resource_id>/statistics")
-def statistics_tab(resource_id):
+def statistics(resource_id):
     resource = taught_resource_or_404(resource_id)
     figures = resource_figures(resource.id)
     questions = figures.questions.figures()
