@@ -111,9 +111,11 @@ def launch_row(resource, user, role="learner", attempt=None):
                         outcome_service_url="http://lms.test/outcomes" if role == "learner" else None))
 
 
-def attempt(resource, user, questions=None, cmi=None, status="finished", number=None, started_at=None):
+def attempt(resource, user, questions=None, cmi=None, status="finished", number=None, started_at=None,
+            minutes=30, **columns):
     """An attempt with question and part scores {item_id: (raw, max)} and CMI elements [(key, value)],
-    each element in its own commit batch, in order."""
+    each element in its own commit batch, in order; `minutes` spent (finished that long after it
+    started); other Attempt columns (deleted_at, score, ...) as given."""
     from datetime import timedelta
 
     from lti_app.models import Attempt, CmiElement, CommitBatch, QuestionScore
@@ -123,7 +125,8 @@ def attempt(resource, user, questions=None, cmi=None, status="finished", number=
     number = number or Attempt.query.filter_by(resource_id=resource.id, user_id=user.id).count() + 1
     row = _save(Attempt(resource_id=resource.id, user_id=user.id, exam_version_id=resource.exam_version_id,
                         number=number, status=status, started_at=started_at,
-                        finished_at=started_at + timedelta(minutes=30) if status == "finished" else None,
+                        finished_at=started_at + timedelta(minutes=minutes) if status == "finished" else None,
+                        time_spent_seconds=60 * minutes,
                         completion_status="completed" if status == "finished" else "incomplete"))
     questions = questions or {}
     for position, (item_id, (raw, max_)) in enumerate(questions.items()):
@@ -143,7 +146,21 @@ def attempt(resource, user, questions=None, cmi=None, status="finished", number=
     row.score = row.raw_score / row.max_score if row.max_score else None
     row.state = state
     row.last_commit_at = started_at + timedelta(minutes=len(cmi or []))
+    for name, value in columns.items():
+        setattr(row, name, value)
     return _save(row)
+
+
+def remark(attempt, item_id, score, reason="re-marked", created_by="Tom Teacher"):
+    from lti_app.models import Remark
+
+    return _save(Remark(attempt_id=attempt.id, item_id=item_id, score=score, reason=reason, created_by=created_by))
+
+
+def discount(resource, item_id, mode, created_by="Tom Teacher"):
+    from lti_app.models import Discount
+
+    return _save(Discount(resource_id=resource.id, item_id=item_id, mode=mode, created_by=created_by))
 
 
 def admin(email="admin@example.edu", password="admin-password", consumers=(), superuser=False):

@@ -198,6 +198,7 @@ def test_every_help_link_has_its_section_in_the_documentation(client, world):
     docs = (Path(__file__).parent.parent / "docs" / "dashboard.md").read_text()
     for url in ("/dashboard/", f"/dashboard/resources/{world.resource.id}/attempts",
                 f"/dashboard/resources/{world.resource.id}/access", f"/dashboard/attempts/{world.attempt.id}",
+                f"/dashboard/resources/{world.resource.id}/reports", f"/dashboard/resources/{world.resource.id}/statistics",
                 "/dashboard/contexts", "/dashboard/users", "/dashboard/receipts", "/dashboard/search"):
         anchor = re.search(r'dashboard\.md#([\w-]+)"', text(client.get(url))).group(1)
         assert f'<a id="{anchor}"></a>' in docs, f"{url} links to #{anchor}"
@@ -267,18 +268,21 @@ def test_timeline_shows_scores_sent_to_the_lms_with_the_reply(client, world):
     assert "User is no longer in course" in page
 
 
-def test_a_tab_appears_once_its_endpoint_exists(make_app):
+def test_a_tab_appears_once_its_endpoint_exists(make_app, monkeypatch):
+    from lti_app.blueprints.dashboard import layout
+
+    monkeypatch.setattr(layout, "RESOURCE_TABS", layout.RESOURCE_TABS + (layout.Entry("Later tab", "dashboard.later"),))
     app = make_app()
     with app.app_context():
         world = factories.classroom()
         client = app.test_client()
         factories.sign_in(client, world.instructor)
         url = f"/dashboard/resources/{world.resource.id}"
-        assert ">Reports</a>" not in text(client.get(url))
+        assert ">Later tab</a>" not in text(client.get(url))
 
     later = make_app()
-    later.add_url_rule("/dashboard/resources/<int:resource_id>/reports", "dashboard.reports", lambda resource_id: "")
+    later.add_url_rule("/dashboard/resources/<int:resource_id>/later", "dashboard.later", lambda resource_id: "")
     with later.app_context():
         client = later.test_client()
         factories.sign_in(client, world.instructor)
-        assert ">Reports</a>" in text(client.get(url))
+        assert ">Later tab</a>" in text(client.get(url))

@@ -23,18 +23,18 @@ HEADERS = {
     "questions": "item_id,kind,attempts,mean_score,max_score,mean_percent,std_dev,discrimination,remarked,discounted",
 }
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-ITEMS_ADA = [("q0", 1, 2), ("q0p0", 1, 1), ("q0p1", 0, 1), ("q1", 3, 3)]
-ITEMS_BEN = [("q0", 2, 2), ("q0p0", 1, 1), ("q0p1", 1, 1), ("q1", 0, 3)]
+ITEMS_ADA = {"q0": (1, 2), "q0p0": (1, 1), "q0p1": (0, 1), "q1": (3, 3)}
+ITEMS_BEN = {"q0": (2, 2), "q0p0": (1, 1), "q0p1": (1, 1), "q1": (0, 3)}
 
 
 @pytest.fixture
 def resource(app):
-    return factories.resource()
+    return factories.resource(factories.context(factories.consumer()))
 
 
 @pytest.fixture
 def instructor(resource):
-    return factories.user(resource, "teacher-1", "Tom Teacher", role="instructor")
+    return factories.member(resource.consumer, resource.context, "teacher-1", "Tom Teacher", role="instructor")
 
 
 def build(resource, kind, run_jobs):
@@ -54,20 +54,19 @@ def csv_rows(report):
 
 
 def ada_only(resource):
-    ada = factories.user(resource, "ada", "Ada Learner")
-    return factories.attempt(resource, ada, ITEMS_ADA, score=0.8, started_at=MONDAY, minutes=20)
+    ada = factories.user(resource.consumer, "ada", "Ada Learner")
+    return factories.attempt(resource, ada, ITEMS_ADA, started_at=MONDAY, minutes=20)
 
 
 def a_class(resource):
     """Ada and Ben finished; Cy is still working; Dee's only attempt was deleted.
     Ben's q1 is re-marked to 2 and part q0p1 gives everyone full marks."""
     ada_attempt = ada_only(resource)
-    ben = factories.user(resource, "ben", "Ben Student")
-    ben_attempt = factories.attempt(resource, ben, ITEMS_BEN, score=0.4, raw_score=2, max_score=5,
-                                    started_at=MONDAY + timedelta(days=1, hours=1), minutes=40)
-    cy = factories.user(resource, "cy", "Cy Open")
-    factories.attempt(resource, cy, [("q0", 0, 2)], status="open", started_at=MONDAY, minutes=5)
-    dee = factories.user(resource, "dee", "Dee Deleted")
+    ben = factories.user(resource.consumer, "ben", "Ben Student")
+    ben_attempt = factories.attempt(resource, ben, ITEMS_BEN, started_at=MONDAY + timedelta(days=1, hours=1), minutes=40)
+    cy = factories.user(resource.consumer, "cy", "Cy Open")
+    factories.attempt(resource, cy, {"q0": (0, 2)}, status="open", started_at=MONDAY, minutes=5)
+    dee = factories.user(resource.consumer, "dee", "Dee Deleted")
     factories.attempt(resource, dee, ITEMS_BEN, score=1.0, deleted_at=MONDAY, deleted_by="Tom Teacher")
     factories.remark(ben_attempt, "q1", 2)
     factories.discount(resource, "q0p1", "full_marks")
@@ -93,7 +92,7 @@ def test_attempts_report_of_one_attempt(resource, run_jobs):
         "attempt_number": "1", "started_at": "2026-03-02T09:00:00+00:00",
         "finished_at": "2026-03-02T09:20:00+00:00", "time_spent_seconds": "1200", "time_spent": "0:20:00",
         "status": "finished", "completion_status": "completed", "success_status": "unknown",
-        "score": "0.8", "raw_score": "", "max_score": "", "q0": "1", "q1": "3", "remarked": "", "discounted": "",
+        "score": "0.8", "raw_score": "4", "max_score": "5", "q0": "1", "q1": "3", "remarked": "", "discounted": "",
     }
 
 
@@ -125,8 +124,8 @@ def test_questions_report_for_a_class(resource, run_jobs):
 def test_question_discrimination_is_the_item_rest_correlation(resource, run_jobs):
     marks = {"a": (1, 1, 1), "b": (1, 1, 0), "c": (0, 1, 0), "d": (0, 0, 1)}
     for name, (q0, q1, q2) in marks.items():
-        factories.attempt(resource, factories.user(resource, name, name),
-                          [("q0", q0, 1), ("q1", q1, 1), ("q2", q2, 1)], score=(q0 + q1 + q2) / 3)
+        factories.attempt(resource, factories.user(resource.consumer, name, name),
+                          {"q0": (q0, 1), "q1": (q1, 1), "q2": (q2, 1)})
     rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
     # By hand: q0 against rests (2,1,1,1): cov .5 / sqrt(1 * .75); q1 against (2,1,0,1): cov 0;
     # q2 against (2,2,1,0): cov -.5 / sqrt(1 * 2.75).
@@ -158,7 +157,7 @@ def test_scores_report(resource, run_jobs):
 
 def test_full_data_has_every_element_of_attempts_not_deleted(resource, run_jobs):
     ada_attempt = ada_only(resource)
-    deleted = factories.attempt(resource, factories.user(resource, "dee", "Dee"), deleted_at=MONDAY)
+    deleted = factories.attempt(resource, factories.user(resource.consumer, "dee", "Dee"), deleted_at=MONDAY)
     for attempt, sequence, key, value in ((ada_attempt, 1, "cmi.location", "q1"),
                                           (ada_attempt, 2, "cmi.score.scaled", "0.8"),
                                           (deleted, 1, "cmi.location", "q9")):
@@ -179,8 +178,8 @@ def test_full_data_has_every_element_of_attempts_not_deleted(resource, run_jobs)
 def test_many_attempts_span_several_batches(resource, run_jobs, monkeypatch):
     monkeypatch.setattr("lti_app.services.results.BATCH_SIZE", 3)
     for n in range(8):
-        factories.attempt(resource, factories.user(resource, f"s{n}", f"Student {n}"), [("q0", n % 3, 2)],
-                          score=(n % 3) / 2, minutes=10 + n)
+        factories.attempt(resource, factories.user(resource.consumer, f"s{n}", f"Student {n}"), {"q0": (n % 3, 2)},
+                          minutes=10 + n)
     header, *rows = csv_rows(build(resource, "attempts", run_jobs))
     assert [row[1] for row in rows] == [f"s{n}" for n in range(8)]
     assert [row[header.index("q0")] for row in rows] == [str(n % 3) for n in range(8)]
@@ -193,7 +192,7 @@ def test_request_commits_the_row_before_the_job_and_the_job_reports_progress(res
     monkeypatch.setattr("lti_app.services.reports._Progress.__call__",
                         lambda self, done, total: seen.append((self.report.state, done, total)))
     for n in range(3):
-        factories.attempt(resource, factories.user(resource, f"s{n}", f"Student {n}"), [("q0", 1, 1)], score=1)
+        factories.attempt(resource, factories.user(resource.consumer, f"s{n}", f"Student {n}"), {"q0": (1, 1)})
     report = request_report(resource, "attempts", "Tom Teacher")
     job, = jobs.queue.get_jobs()
     assert job.args == (report.id,) and db.session.get(Report, report.id).state == "queued"
@@ -211,7 +210,7 @@ def test_a_failing_report_keeps_its_error_and_the_job_fails(resource, instructor
     db.session.refresh(report)
     assert (report.state, report.error, report.file_id) == ("failed", "RuntimeError: the disk is full", None)
     assert jobs.queue.failed_job_registry.get_job_ids() != []
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     row = client.get(f"/dashboard/resources/{resource.id}/reports/{report.id}").get_data(as_text=True)
     assert "failed" in row and "RuntimeError: the disk is full" in row and "hx-trigger" not in row
 
@@ -241,28 +240,24 @@ def test_reports_older_than_30_days_are_deleted_with_their_files(resource, run_j
     assert db.session.get(StoredFile, shared.file_id) is not None
 
 
-def test_the_cleanup_runs_daily_through_rq_cron(app):
+def test_the_cleanup_runs_nightly_through_rq_cron(app):
     scheduler = CronScheduler(connection=jobs.redis)
-    scheduler.load_config_from_file("workers.schedule")
-    cron_job, = scheduler.get_jobs()
-    assert cron_job.func_name == "workers.report_jobs.delete_old_reports" and cron_job.cron == "30 3 * * *"
-
-
-def sign_in(client, user):
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+    scheduler.load_config_from_file("workers.cron")
+    cron_job, = (job for job in scheduler.get_jobs() if job.func_name == "workers.report_jobs.delete_old_reports")
+    assert cron_job.cron == "30 3 * * *"
 
 
 def test_reports_tab_requests_polls_and_downloads(resource, instructor, client, run_jobs):
     ada_only(resource)
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     base = f"/dashboard/resources/{resource.id}/reports"
     page = client.get(base)
     assert page.status_code == 200 and "No reports in the last 30 days." in page.get_data(as_text=True)
+    assert 'aria-current="page" class="active">Reports</a>' in page.get_data(as_text=True)
     row = client.post(base, data={"kind": "attempts"}, headers={"HX-Request": "true"}).get_data(as_text=True)
     report = Report.query.one()
     assert f'id="report-{report.id}"' in row and 'hx-trigger="every 2s"' in row and "queued" in row
-    assert report.requested_by == "Tom Teacher"
+    assert report.requested_by == "Tom Teacher (teacher-1)"
     run_jobs()
     row = client.get(f"{base}/{report.id}").get_data(as_text=True)
     assert "ready" in row and "hx-trigger" not in row and f"{base}/{report.id}/download" in row
@@ -274,16 +269,17 @@ def test_reports_tab_requests_polls_and_downloads(resource, instructor, client, 
 
 
 def test_reports_tab_without_htmx_redirects_after_the_request(resource, instructor, client):
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     response = client.post(f"/dashboard/resources/{resource.id}/reports", data={"kind": "scores"})
     assert response.status_code == 303 and response.location.endswith(f"/resources/{resource.id}/reports")
-    assert client.get(f"/dashboard/resources/{resource.id}/reports", headers={"HX-Request": "true"}).headers["Vary"] == "HX-Request"
+    fragment = client.get(f"/dashboard/resources/{resource.id}/reports", headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment.vary and "<html" not in fragment.get_data(as_text=True)
 
 
 def test_reports_of_another_context_are_404(resource, instructor, client, run_jobs):
-    other_resource = factories.resource(resource.consumer, link_id="link-2")
+    other_resource = factories.resource(factories.context(resource.consumer, "course-2"), "Other quiz")
     report = build(other_resource, "scores", run_jobs)
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     for url in (f"/dashboard/resources/{other_resource.id}/reports",
                 f"/dashboard/resources/{other_resource.id}/statistics",
                 f"/dashboard/resources/{resource.id}/reports/{report.id}",
@@ -294,7 +290,7 @@ def test_reports_of_another_context_are_404(resource, instructor, client, run_jo
 
 def test_a_student_of_the_context_sees_neither_tab(resource, client):
     # One viewer per test: the app fixture's app context (and its g) lasts the whole test.
-    sign_in(client, factories.user(resource, "ada", "Ada Learner"))
+    factories.sign_in(client, factories.member(resource.consumer, resource.context, "ada", "Ada Learner"))
     for tab in ("reports", "statistics"):
         assert client.get(f"/dashboard/resources/{resource.id}/{tab}").status_code == 404
     assert client.post(f"/dashboard/resources/{resource.id}/reports", data={"kind": "scores"}).status_code == 404
@@ -302,16 +298,16 @@ def test_a_student_of_the_context_sees_neither_tab(resource, client):
 
 
 def test_a_report_is_downloadable_only_when_ready(resource, instructor, client):
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     report = request_report(resource, "scores", "Tom")
     assert client.get(f"/dashboard/resources/{resource.id}/reports/{report.id}/download").status_code == 409
 
 
 def test_statistics_tab_numbers(resource, instructor, client):
     a_class(resource)
-    factories.attempt(resource, factories.user(resource, "eve", "Eve"), [("q0", 0, 2), ("q1", 1, 3)], score=0.2,
+    factories.attempt(resource, factories.user(resource.consumer, "eve", "Eve"), {"q0": (0, 2), "q1": (1, 3)},
                       started_at=MONDAY + timedelta(days=3), minutes=7)
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     page = client.get(f"/dashboard/resources/{resource.id}/statistics").get_data(as_text=True)
     # Finished: Ada 80% in 20 min (Mon), Ben 40% in 40 min (Tue), Eve 20% in 7 min (Thu).
     assert "From 3 finished attempts" in page and "Mean score 46.7%" in page and "median time 20.0 minutes" in page
@@ -322,7 +318,7 @@ def test_statistics_tab_numbers(resource, instructor, client):
 
 
 def test_statistics_without_finished_attempts(resource, instructor, client):
-    sign_in(client, instructor)
+    factories.sign_in(client, instructor)
     page = client.get(f"/dashboard/resources/{resource.id}/statistics", headers={"HX-Request": "true"})
     assert "No finished attempts yet" in page.get_data(as_text=True) and "<html" not in page.get_data(as_text=True)
 

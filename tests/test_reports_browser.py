@@ -51,12 +51,12 @@ def instructor_page(browser, base, width=1280, height=900):
 
 
 def a_class(resource):
-    version = factories.exam_version("browser-quiz")
-    resource.exam, resource.exam_version = version.exam, version
+    version = factories.exam("Browser quiz", slug="browser-quiz").latest_version
+    resource.exam_id, resource.exam_version_id = version.exam_id, version.id
     db.session.commit()
     for n, (score, minutes) in enumerate([(0.9, 25), (0.6, 41), (0.3, 12), (0.75, 33)]):
-        student = factories.user(resource, f"s{n}", f"Student {n}")
-        factories.attempt(resource, student, [("q0", round(score * 2), 2), ("q1", round(score * 3), 3)],
+        student = factories.user(resource.consumer, f"s{n}", f"Student {n}")
+        factories.attempt(resource, student, {"q0": (round(score * 2), 2), "q1": (round(score * 3), 3)},
                           score=score, minutes=minutes,
                           started_at=datetime(2026, 3, 2 + n, 9, tzinfo=timezone.utc))
 

@@ -13,13 +13,13 @@ def header(question_ids):
 
 
 def row(result, question_ids):
-    questions = [result.item(item_id) for item_id in question_ids]
+    questions = [result.mark(item_id) for item_id in question_ids]
     return [
         result.attempt_id, result.user_lti_id, result.user_name, result.user_email, result.number,
         iso(result.started_at), iso(result.finished_at), number(result.time_spent_seconds, 0),
         duration(result.time_spent_seconds), result.status, result.completion_status,
         result.success_status, number(result.score), number(result.raw_score), number(result.max_score),
-        *(number(item.raw) if item else "" for item in questions),
-        " ".join(item.item_id for item in result.items if item.remarked),
-        " ".join(f"{item.item_id}:{item.discount}" for item in result.items if item.discount),
+        *(number(result.counted(mark)[0]) if mark else "" for mark in questions),
+        " ".join(mark.item_id for mark in result.marks if mark.remark),
+        " ".join(f"{mark.item_id}:{mark.discount.mode}" for mark in result.marks if mark.discount),
     ]

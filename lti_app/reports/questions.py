@@ -54,20 +54,21 @@ class QuestionStatistics:
 
     def add(self, result):
         total = result.total
-        for item in result.items:
-            if item.raw is None:
+        for mark in result.marks:
+            raw, top = result.counted(mark)
+            if raw is None:
                 continue
-            sums = self._sums.setdefault(item.item_id, _Sums(item.kind))
-            rest = total - item.raw
+            sums = self._sums.setdefault(mark.item_id, _Sums(mark.kind))
+            rest = total - raw
             sums.n += 1
-            sums.x += item.raw
-            sums.xx += item.raw * item.raw
+            sums.x += raw
+            sums.xx += raw * raw
             sums.rest += rest
             sums.rest2 += rest * rest
-            sums.x_rest += item.raw * rest
-            sums.max += item.max or 0
-            sums.remarked += bool(item.remarked)
-            sums.discount = item.discount or sums.discount
+            sums.x_rest += raw * rest
+            sums.max += top
+            sums.remarked += mark.remark is not None
+            sums.discount = mark.discount.mode if mark.discount else sums.discount
 
     def figures(self):
         return [_figures(item_id, self._sums[item_id]) for item_id in sorted(self._sums, key=item_order)]

@@ -1,5 +1,5 @@
-"""What a report knows about one attempt: its own columns, its student, its marked questions."""
-from dataclasses import dataclass
+"""What a report knows about one attempt: its own columns, its student, its questions as marked."""
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -19,12 +19,19 @@ class AttemptResult:
     score: float | None  # 0–1, after re-marks and discounts
     raw_score: float | None
     max_score: float | None
-    items: tuple = ()  # marked questions and parts (lti_app.services.marking)
+    marks: tuple = ()  # ItemMark of each question and part (lti_app.services.marking.marks_by_attempt)
+    totals: dict = field(default_factory=dict)  # marking.question_totals(marks)
 
-    def item(self, item_id):
-        return next((item for item in self.items if item.item_id == item_id), None)
+    def mark(self, item_id):
+        return next((mark for mark in self.marks if mark.item_id == item_id), None)
+
+    def counted(self, mark):
+        """(raw, max) as the item now counts: a question with its parts' changes carried in.
+        Raw is None when nothing ever scored the item."""
+        raw, top = self.totals.get(mark.item_id, (mark.counted_raw, mark.counted_max))
+        return (None if mark.raw is None and not mark.removed else raw), top
 
     @property
     def total(self):
-        """The marks of the questions (parts are inside them), as marked."""
-        return sum(item.raw or 0 for item in self.items if item.kind == "question")
+        """The attempt's counted marks (parts are inside their questions)."""
+        return sum(raw for raw, _ in self.totals.values())

@@ -1,15 +1,13 @@
 """A resource's attempts as reports and statistics read them: batch by batch (keyset on the
 attempt id, so memory stays flat and the caller may commit progress between batches), each attempt
 with its student and its questions marked by lti_app.services.marking. Deleted attempts are left out."""
-from collections import defaultdict
-
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Attempt, Discount, QuestionScore, Remark, User
+from ..models import Attempt, QuestionScore, User
 from ..reports.questions import item_order
 from ..reports.results import AttemptResult
-from .marking import marked_items
+from . import marking
 
 BATCH_SIZE = 500
 # Columns only: an attempt's state document can be large and reports never need it.
@@ -18,9 +16,6 @@ ATTEMPT_COLUMNS = (
     Attempt.status, Attempt.completion_status, Attempt.success_status, Attempt.score,
     Attempt.raw_score, Attempt.max_score,
 )
-SCORE_COLUMNS = (QuestionScore.attempt_id, QuestionScore.item_id, QuestionScore.kind,
-                 QuestionScore.position, QuestionScore.raw, QuestionScore.max)
-REMARK_COLUMNS = (Remark.attempt_id, Remark.id, Remark.item_id, Remark.score, Remark.created_at)
 FINISHED = "finished"
 
 
@@ -43,10 +38,7 @@ def question_ids(resource_id):
 
 def attempt_batches(resource_id, finished_only=False):
     """Yields lists of AttemptResult in attempt id order."""
-    discounts = db.session.execute(
-        select(Discount.item_id, Discount.mode)
-        .where(Discount.resource_id == resource_id, Discount.removed_at.is_(None))
-        .order_by(Discount.created_at, Discount.id)).all()
+    discounts = marking.active_discounts(resource_id)
     last_id = 0
     while True:
         rows = db.session.execute(
@@ -56,25 +48,17 @@ def attempt_batches(resource_id, finished_only=False):
             .order_by(Attempt.id).limit(BATCH_SIZE)).all()
         if not rows:
             return
-        ids = [row.id for row in rows]
-        scores, remarks = _by_attempt(SCORE_COLUMNS, ids), _by_attempt(REMARK_COLUMNS, ids)
-        yield [_result(row, marked_items(scores[row.id], remarks[row.id], discounts)) for row in rows]
-        last_id = ids[-1]
+        marks = marking.marks_by_attempt([row.id for row in rows], resource_id, discounts)
+        yield [_result(row, marks[row.id]) for row in rows]
+        last_id = rows[-1].id
 
 
-def _by_attempt(columns, attempt_ids):
-    grouped = defaultdict(list)
-    attempt_id = columns[0]
-    for row in db.session.execute(select(*columns).where(attempt_id.in_(attempt_ids))):
-        grouped[row.attempt_id].append(row)
-    return grouped
-
-
-def _result(row, items):
+def _result(row, marks):
     return AttemptResult(
         attempt_id=row.id, number=row.number, user_lti_id=row.lti_user_id, user_name=row.name,
         user_email=row.email, started_at=row.started_at, finished_at=row.finished_at,
         time_spent_seconds=row.time_spent_seconds, status=row.status,
         completion_status=row.completion_status, success_status=row.success_status,
-        score=row.score, raw_score=row.raw_score, max_score=row.max_score, items=tuple(items),
+        score=row.score, raw_score=row.raw_score, max_score=row.max_score,
+        marks=tuple(marks), totals=marking.question_totals(marks),
     )

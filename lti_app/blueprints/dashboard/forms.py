@@ -3,10 +3,12 @@ from datetime import timezone
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from ...models.courses import GRADING_METHODS, REPORT_MODES
 from ...services.remarking import DISCOUNT_MODES
+from ...services.reports import KIND_LABELS
 
 REPORT_MODE_LABELS = {"immediately": "Immediately (including 0 when an attempt starts)",
                       "on_completion": "When an attempt is completed",
@@ -23,6 +25,10 @@ class RemarkForm(FlaskForm):
 class DiscountForm(FlaskForm):
     item = SelectField("Question or part", validators=[DataRequired()])
     mode = SelectField("Discount", choices=DISCOUNT_MODES)
+
+
+class ReportRequestForm(FlaskForm):
+    kind = SelectField("Report", choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()])
 
 
 class SettingsForm(FlaskForm):
