@@ -111,7 +111,7 @@ def main():
                           "REDIS_URL": None, "LOG_LEVEL": "WARNING"})
         with app.app_context():
             db.create_all()
-            resource = factories.resource()
+            resource = factories.resource(factories.context(factories.consumer()))
             started = time.perf_counter()
             load(resource, args.attempts, args.questions)
             print(f"load_s: {time.perf_counter() - started:.2f}")

@@ -5,8 +5,9 @@ import pytest
 
 from lti_app import tokens
 from lti_app.blueprints.player.routes import PLAYER_TOKEN
-from lti_app.models import AccessChange, Discount, Lti13Registration, Outcome, Remark, RemarkJob
+from lti_app.models import AccessChange, Discount, Lti13Registration, Outcome, Remark, RemarkJob, Report
 from lti_app.services import api_keys
+from lti_app.services.storage import store_bytes
 from tests import factories
 
 CHECKED_BLUEPRINTS = ("dashboard", "student", "player")
@@ -24,13 +25,16 @@ def _rows(world):
                                      key_set_url="https://lms.test/jwks")
     outcome = Outcome(consumer_id=world.consumer.id, resource_id=world.resource.id, user_id=world.student.id,
                       score=0.5, state="failed")
-    db.session.add_all([remark, discount, change, job, registration, outcome])
+    report = Report(resource_id=world.resource.id, kind="scores", state="ready", filename="scores.csv",
+                    file=store_bytes(b"user_id,name\r\nstudent-1,Ada Learner\r\n"))
+    db.session.add_all([remark, discount, change, job, registration, outcome, report])
     db.session.commit()
     api_key = api_keys.create_key(world.admin.email, "the classroom's admin")
     return {"consumer_id": world.consumer.id, "context_id": world.context.id, "resource_id": world.resource.id,
             "attempt_id": world.attempt.id, "user_id": world.student.id, "remark_id": remark.id,
             "discount_id": discount.id, "access_change_id": change.id, "job_id": job.id,
             "registration_id": registration.id, "outcome_id": outcome.id, "key_id": api_key.key_id,
+            "report_id": report.id,
             "path": "index.html",
             # A player token for some other attempt: the URL names this attempt, the token does not.
             "token": tokens.sign(PLAYER_TOKEN, {"a": 0, "s": "", "m": "normal"})}

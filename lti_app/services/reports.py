@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 
 from ..errors import UserFacingError
 from ..extensions import db, jobs
-from ..models import Attempt, CmiElement, ExamVersion, Outcome, Report, StoredChunk, StoredFile, User
+from ..models import Attempt, CmiElement, ExamVersion, Outcome, Report, User
 from ..models.base import utcnow
 from ..models.reports import REPORT_KINDS
 from ..reports import attempts, full_data, questions, scores
@@ -211,8 +211,7 @@ def delete_old_reports(now=None):
     still_used |= set(db.session.scalars(select(ExamVersion.package_id).where(ExamVersion.package_id.in_(file_ids))))
     unused = file_ids - still_used
     if unused:
-        db.session.execute(delete(StoredChunk).where(StoredChunk.file_id.in_(unused)))
-        db.session.execute(delete(StoredFile).where(StoredFile.id.in_(unused)))
+        storage.delete_files(unused)
     db.session.commit()
     log.info("deleted %s reports older than %s days and %s stored files", len(old), KEEP_DAYS, len(unused))
     return len(old)

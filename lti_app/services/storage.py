@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -62,6 +62,12 @@ def iter_chunks(stored: StoredFile) -> Iterator[bytes]:
 
 def read_bytes(stored: StoredFile) -> bytes:
     return b"".join(iter_chunks(stored))
+
+
+def delete_files(file_ids) -> None:
+    """Delete these files and their chunks; the caller knows nothing points to them, and commits."""
+    db.session.execute(delete(StoredChunk).where(StoredChunk.file_id.in_(file_ids)))
+    db.session.execute(delete(StoredFile).where(StoredFile.id.in_(file_ids)))
 
 
 def _insert(sha256: str, size: int, source: BinaryIO) -> StoredFile:
