@@ -7,7 +7,7 @@ once, and touches question scores and the score only when the package's numbers 
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +20,8 @@ from ..scorm.cmi import accumulate_total_time, attempt_result
 from . import access_changes, marking, outcomes, receipts
 
 log = logging.getLogger(__name__)
+# Saves already on their way when time runs out are kept and still count.
+DEADLINE_GRACE = timedelta(minutes=2)
 
 MAX_ELEMENTS = 5000
 MAX_SEQUENCE = 2**31 - 1
@@ -265,7 +267,17 @@ def _apply(attempt, batch) -> bool:
     if batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at = "finished", now
         changed = True
+    elif overdue(attempt, now):
+        # The batch is kept (nothing is lost), but time is up: the attempt ends at its deadline.
+        attempt.status, attempt.finished_at = "finished", access_changes.attempt_deadline(attempt)
+        changed = True
     return changed
+
+
+def overdue(attempt, now=None) -> bool:
+    """Past its deadline (time limit or closing, with access changes), grace included."""
+    ends = access_changes.attempt_deadline(attempt)
+    return ends is not None and (now or utcnow()) > ends + DEADLINE_GRACE
 
 
 def _merged(attempt, batch):

@@ -13,7 +13,7 @@ from ...errors import UserFacingError
 from ...extensions import csrf
 from ...models import Attempt
 from ...scorm.package import content_type_for
-from ...services import attempts, exams
+from ...services import access_changes, attempts, exams
 from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
 from . import bp
 
@@ -40,6 +40,7 @@ def play(attempt_id):
     token = tokens.sign(PLAYER_TOKEN, {"a": attempt.id, "s": session_key, "m": REVIEW if review else "normal"})
     back = "student.resource" if as_student else "dashboard.resource"
     return render_template("player/play.html", attempt=attempt, review=review,
+                           deadline=None if review else access_changes.attempt_deadline(attempt),
                            settings=_settings(attempt, token, review),
                            back_url=url_for(back, resource_id=attempt.resource_id,
                                             **{LAUNCH_TOKEN_PARAM: request.args.get(LAUNCH_TOKEN_PARAM)}))
