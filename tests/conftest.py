@@ -2,10 +2,14 @@
 when TEST_DATABASE_URL is set; real Redis (flushed) when REDIS_URL is set, else fakeredis.
 Jobs are queued as in production and run by the `run_jobs` fixture."""
 import os
+import threading
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from config import database_url
 from lti_app import create_app
@@ -13,6 +17,9 @@ from lti_app.extensions import db, jobs
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REDIS_URL")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 
 
 def app_settings(tmp_path, **overrides):
@@ -101,18 +108,35 @@ def run_jobs(app):
     return run
 
 
-@pytest.fixture
-def live_server(make_app):
-    """The app served over real HTTP on 127.0.0.1 in a thread; yields (app, base URL)."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    app = make_app(SERVER_NAME=None)
+@contextmanager
+def serve(app):
+    """`app` served over real HTTP on 127.0.0.1 in a thread, inside its app context; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    with app.app_context():
-        yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    try:
+        with app.app_context():
+            yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def live_server(make_app):
+    """The app served over real HTTP on 127.0.0.1 in a thread; yields (app, base URL)."""
+    app = make_app(SERVER_NAME=None)
+    with serve(app) as url:
+        yield app, url
+
+
+@pytest.fixture
+def browser():
+    """Headless Debian Chromium driven by Playwright; screenshots go to tests/artifacts/."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

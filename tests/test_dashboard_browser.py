@@ -1,43 +1,17 @@
 """An instructor walks through the dashboard in a real Chromium against a real server, and the main
 pages are photographed at desktop and phone widths (tests/artifacts/)."""
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from lti_app.extensions import db
 from lti_app.models import Attempt
 from tests import factories
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-
-@pytest.fixture
-def server(make_app):
-    """The app served on 127.0.0.1 by a real HTTP server, in a thread; jobs wait for run_jobs."""
-    app = make_app(SERVER_NAME=None)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
-        yield app, f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def run_jobs(app):
@@ -64,8 +38,8 @@ def shoot(page, name):
     page.set_viewport_size(WIDTHS["desktop"])
 
 
-def test_instructor_walkthrough(server, browser):
-    app, base = server
+def test_instructor_walkthrough(live_server, browser):
+    app, base = live_server
     world = factories.classroom()
     low = factories.attempt(world.resource, world.classmate,
                             questions={"q0": (0, 2), "q0p0": (0, 1), "q0p1": (0, 1), "q1": (0, 3)})

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from lti_app.models import Context, Enrolment, Launch, Resource, User
 from tests import factories
-from tests.factories import INSTRUCTOR, LEARNER, launch, signed_launch
+from tests.factories import INSTRUCTOR, launch, signed_launch
 
 
 @pytest.fixture

@@ -1,21 +1,16 @@
 """End to end in headless Chromium: launch, answer, suspend, resume elsewhere, finish; and a network cut."""
 import html
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from lti_app.extensions import db
 from lti_app.models import Attempt, QuestionScore, Resource
 from lti_app.services import exams
 from tests import factories
+from tests.conftest import ARTIFACTS, serve
 from tests.packages.build import quiz12_zip, quiz2004_zip
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 RIGHT = {"q0p0": "5", "q1p0": "16", "q1p1": "2", "q2p0": "b", "q3p0": "15", "q3p1": "16"}
 
 
@@ -23,26 +18,11 @@ RIGHT = {"q0p0": "5", "q1p0": "16", "q1p1": "2", "q2p0": "b", "q3p0": "15", "q3p
 def server(make_app):
     """The app on a real HTTP server on 127.0.0.1, against this test's database."""
     app = make_app(SERVER_NAME=None)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
+    with serve(app) as url:
         consumer = factories.consumer()
         factories.exam_resource(consumer, exams.upload(quiz2004_zip(), title="Quiz 2004"), link_id="quiz-2004")
         factories.exam_resource(consumer, exams.upload(quiz12_zip(), title="Quiz 1.2"), link_id="quiz-12")
-        yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield url, app
 
 
 def launch(browser, base_url, link_id):

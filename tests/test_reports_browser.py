@@ -2,43 +2,26 @@
 Statistics tab is photographed at desktop and phone widths (tests/artifacts/)."""
 import csv
 import io
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from rq import SimpleWorker
-from werkzeug.serving import make_server
 
 from lti_app.extensions import db, jobs
 from lti_app.models import Resource
 from tests import factories
+from tests.conftest import ARTIFACTS, serve
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture
 def server(make_app):
     app = make_app(SERVER_NAME=None, WTF_CSRF_ENABLED=True)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
-        yield app, f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serve(app) as url:
+        yield app, url
 
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def instructor_page(browser, base, width=1280, height=900):
