@@ -1,4 +1,5 @@
 """The admin API: signed requests, each error class, scoping, and the operations."""
+import csv
 import hashlib
 import hmac
 import io
@@ -9,7 +10,8 @@ from urllib.parse import urlencode
 import pytest
 
 from lti_app.api import signing
-from lti_app.models import Consumer, Context, Exam, Resource, StoredFile
+from lti_app.models import Consumer, Context, Exam, Report, Resource, StoredFile
+from lti_app.services.reports import request_report
 from tests import factories
 from tests.factories import signed_api_params
 from tests.packages.build import quiz2004_zip
@@ -336,6 +338,70 @@ def test_a_resource_link_id_is_created_once(client, key):
     assert call(client, "POST", "/resources", key, **params).status_code == 201
     again = call(client, "POST", "/resources", key, **params)
     assert again.status_code == 422 and error_of(again)["param"] == "resource_link_id"
+
+
+# Reports
+
+SCORES_HEADER = ["user_id", "name", "email", "attempts", "score", "state", "sent_score", "reported_at",
+                 "lms_status", "lms_code", "lms_message"]
+
+
+def test_request_poll_and_download_a_report(client, key, run_jobs):
+    resource = factories.resource(factories.context(factories.consumer()))
+    ada = factories.user(resource.consumer, "ada", "Ada Learner")
+    factories.attempt(resource, ada)
+    requested = call(client, "POST", f"/resources/{resource.id}/reports", key, kind="scores")
+    assert requested.status_code == 202, requested.json
+    report_id = requested.json["id"]
+    assert (requested.json["kind"], requested.json["state"], requested.json["resource_id"]) == (
+        "scores", "queued", resource.id)
+    assert "download_url" not in requested.json
+
+    run_jobs()
+    polled = call(client, "GET", f"/reports/{report_id}", key)
+    assert polled.status_code == 200
+    assert (polled.json["state"], polled.json["progress"], polled.json["error"]) == ("ready", 100, None)
+    assert polled.json["finished_at"] and polled.json["download_url"].endswith(f"/api/v1/reports/{report_id}/download")
+
+    downloaded = call(client, "GET", f"/reports/{report_id}/download", key)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "text/csv"
+    assert downloaded.headers["Content-Disposition"] == f'attachment; filename="{Report.query.one().filename}"'
+    rows = list(csv.reader(io.StringIO(downloaded.get_data(as_text=True))))
+    assert rows[0] == SCORES_HEADER
+    assert [row[:4] for row in rows[1:]] == [["ada", "Ada Learner", ada.email, "1"]]
+
+    listed = call(client, "GET", f"/resources/{resource.id}/reports", key).json["reports"]
+    assert listed == [polled.json]
+
+
+def test_a_report_not_built_yet_is_not_downloaded(client, key):
+    resource = factories.resource(factories.context(factories.consumer()))
+    report_id = call(client, "POST", f"/resources/{resource.id}/reports", key, kind="attempts").json["id"]
+    response = call(client, "GET", f"/reports/{report_id}/download", key)
+    assert response.status_code == 409 and error_of(response)["code"] == "not_ready"
+
+
+def test_an_unknown_report_kind_is_named(client, key):
+    resource = factories.resource(factories.context(factories.consumer()))
+    response = call(client, "POST", f"/resources/{resource.id}/reports", key, kind="grades")
+    assert response.status_code == 422 and error_of(response)["param"] == "kind"
+    assert Report.query.count() == 0
+
+
+def test_a_key_cannot_reach_another_consumers_reports(client, two_schools, run_jobs):
+    key, ours, theirs = two_schools
+    their_resource = factories.resource(factories.context(theirs))
+    their_report = request_report(their_resource, "scores", "Their Teacher")
+    run_jobs()
+    for method, path in [("GET", f"/resources/{their_resource.id}/reports"),
+                         ("POST", f"/resources/{their_resource.id}/reports"),
+                         ("GET", f"/reports/{their_report.id}"), ("GET", f"/reports/{their_report.id}/download")]:
+        response = call(client, method, path, key, kind="scores")
+        assert response.status_code == 404, (method, path)
+        assert error_of(response)["code"] == "not_found"
+    assert Report.query.count() == 1
+    boss = factories.api_key("boss@example.edu", superuser=True)
+    assert call(client, "GET", f"/reports/{their_report.id}/download", boss).status_code == 200
 
 
 # The document

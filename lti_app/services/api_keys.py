@@ -8,7 +8,7 @@ from ..api import signing
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.nonces import use_once
-from ..models import Admin, ApiKey, Consumer, Exam, Resource
+from ..models import Admin, ApiKey, Consumer, Exam, Report, Resource
 from ..models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,10 @@ def visible_resources(key):
     if key.admin.is_superuser:
         return Resource.query
     return Resource.query.filter(Resource.consumer_id.in_(_own_consumer_ids(key)))
+
+
+def visible_reports(key):
+    return Report.query.filter(Report.resource_id.in_(visible_resources(key).with_entities(Resource.id)))
 
 
 def _own_consumer_ids(key):

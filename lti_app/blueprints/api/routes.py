@@ -1,10 +1,12 @@
-"""Admin API operations: consumers, exams and resources, scoped to what the key's administrator sees."""
+"""Admin API operations: consumers, exams, resources and their reports, scoped to what the key's administrator sees."""
 from flask import jsonify, url_for
 
 from ...errors import UserFacingError
-from ...models import Consumer, Exam, Resource
+from ...models import Consumer, Exam, Report, Resource
 from ...models.courses import GRADING_METHODS, REPORT_MODES
-from ...services import api_keys, consumers, exams, resources
+from ...models.reports import REPORT_KINDS
+from ...services import api_keys, consumers, exams, reports, resources
+from ..downloads import report_download
 from . import bp, shapes, spec
 from .params import Param
 from .spec import Operations, list_of, ref
@@ -115,6 +117,39 @@ def update_resource(key, values, resource_id):
     return shapes.resource(resources.update_settings(_resource(key, resource_id), **values))
 
 
+@api.operation("GET", "/resources/{resource_id}/reports", "List a resource's reports of the last 30 days",
+               response=list_of("Report", "reports"))
+def list_reports(key, values, resource_id):
+    return {"reports": [_report_json(row) for row in reports.recent_reports(_resource(key, resource_id).id)]}
+
+
+@api.operation("POST", "/resources/{resource_id}/reports", "Request a report: built in the background",
+               status=202, response=ref("Report"), params=(
+        Param("kind", "choice", required=True, choices=REPORT_KINDS,
+              description="; ".join(f"{kind}: {label}" for kind, label in reports.KIND_LABELS.items())),))
+def request_report(key, values, resource_id):
+    report = reports.request_report(_resource(key, resource_id), values["kind"], f"API key {key.key_id}")
+    return _report_json(report)
+
+
+@api.operation("GET", "/reports/{report_id}", "Show a report: poll it until it is ready or failed",
+               response=ref("Report"))
+def show_report(key, values, report_id):
+    return _report_json(_report(key, report_id))
+
+
+@api.operation("GET", "/reports/{report_id}/download", "Download a ready report (409 until it is ready)",
+               files=(reports.CSV, reports.JSON_LINES))
+def download_report(key, values, report_id):
+    return report_download(_report(key, report_id))
+
+
+def _report_json(report):
+    ready = report.state == "ready"
+    return shapes.report(report, url_for("api.download_report", report_id=report.id, _external=True) if ready
+                         else None)
+
+
 def _consumer(key, consumer_id, param="consumer_id", status=404):
     return _visible(api_keys.visible_consumers(key), Consumer, consumer_id, param, status)
 
@@ -125,6 +160,10 @@ def _exam(key, exam_id, param="exam_id", status=404):
 
 def _resource(key, resource_id):
     return _visible(api_keys.visible_resources(key), Resource, resource_id, "resource_id", 404)
+
+
+def _report(key, report_id):
+    return _visible(api_keys.visible_reports(key), Report, report_id, "report_id", 404)
 
 
 def _visible(query, model, row_id, param, status):

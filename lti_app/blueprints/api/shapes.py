@@ -1,4 +1,5 @@
 """What the API answers: each row's JSON next to its JSON Schema, so the two stay in step."""
+from ...models.reports import REPORT_KINDS
 
 
 def _object(properties, required=None):
@@ -45,6 +46,15 @@ def resource(row):
             "allow_student_review": row.allow_student_review, "created_at": moment(row.created_at)}
 
 
+def report(row, download_url=None):
+    data = {"id": row.id, "resource_id": row.resource_id, "kind": row.kind, "state": row.state,
+            "progress": row.progress, "error": row.error, "created_at": moment(row.created_at),
+            "finished_at": moment(row.finished_at)}
+    if download_url:
+        data["download_url"] = download_url
+    return data
+
+
 SCHEMAS = {
     "Error": _object({"error": _object({"code": STRING, "message": STRING,
                                         "param": {"type": ["string", "null"]}})}),
@@ -61,4 +71,11 @@ SCHEMAS = {
                          "report_mode": STRING, "grading_method": STRING, "available_from": OPTIONAL_MOMENT,
                          "available_until": OPTIONAL_MOMENT, "max_attempts": INTEGER,
                          "time_limit_minutes": INTEGER, "allow_student_review": BOOLEAN, "created_at": MOMENT}),
+    "Report": _object({"id": INTEGER, "resource_id": INTEGER, "kind": {"type": "string", "enum": list(REPORT_KINDS)},
+                       "state": {"type": "string", "description": "queued, running, ready or failed"},
+                       "progress": INTEGER, "error": {"type": ["string", "null"]}, "created_at": MOMENT,
+                       "finished_at": OPTIONAL_MOMENT,
+                       "download_url": {"type": "string", "description": "only when the report is ready"}},
+                      required=["id", "resource_id", "kind", "state", "progress", "error", "created_at",
+                                "finished_at"]),
 }

@@ -60,6 +60,7 @@ class Operation:
     status: int = 200
     upload: bool = False
     signed: bool = True
+    files: tuple = ()  # media types of a file answered instead of JSON
 
     @property
     def path_params(self):
@@ -70,8 +71,8 @@ class Operation:
                "parameters": [{"name": name, "in": "path", "required": True,
                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
                               for name in self.path_params],
-               "responses": {str(self.status): {"description": "Done", "content": {
-                   "application/json": {"schema": self.response}}}, "default": ERROR}}
+               "responses": {str(self.status): {"description": "Done", "content": self._content()},
+                             "default": ERROR}}
         params = (CREDENTIALS if self.signed else ()) + self.params
         if self.method == "GET":
             doc["parameters"] += [{"name": p.name, "in": "query", "required": p.required,
@@ -87,16 +88,23 @@ class Operation:
             "required": [p.name for p in params if p.required] + (["package"] if self.upload else [])}}}}
         return doc
 
+    def _content(self):
+        if self.files:
+            return {media: {"schema": {"type": "string", "format": "binary"}} for media in self.files}
+        return {"application/json": {"schema": self.response}}
+
 
 class Operations:
     def __init__(self, blueprint):
         self.blueprint = blueprint
         self.all = []
 
-    def operation(self, method, path, summary, params=(), response=None, status=200, upload=False):
-        """Register `view(key, values, **path_ids)` as a signed operation."""
+    def operation(self, method, path, summary, params=(), response=None, status=200, upload=False, files=()):
+        """Register `view(key, values, **path_ids)` as a signed operation; with `files` (media types) the
+        view answers a file (a Response) instead of a JSON body."""
         def register(view):
-            op = Operation(view.__name__, method, path, summary, tuple(params), response, status, upload)
+            op = Operation(view.__name__, method, path, summary, tuple(params), response, status, upload,
+                           files=tuple(files))
             self.all.append(op)
 
             @wraps(view)

@@ -1,9 +1,10 @@
 """The Reports tab: request a report, watch it build, download it."""
-from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from ...errors import UserFacingError
 from ...models import Report
 from ...services import reports as report_service
+from ..downloads import report_download
 from ..viewer import get_or_404
 from . import bp
 from .forms import ReportRequestForm
@@ -50,8 +51,4 @@ def _row(resource, report):
 @bp.get("/resources/<int:resource_id>/reports/<int:report_id>/download")
 def download_report(resource_id, report_id):
     resource = resource_or_404(resource_id)
-    report = _report_of(resource, report_id)
-    chunks = report_service.report_chunks(report)
-    headers = {"Content-Disposition": f'attachment; filename="{report.filename}"',
-               "Content-Length": str(report.file.size)}
-    return Response(stream_with_context(chunks), content_type=report_service.content_type(report), headers=headers)
+    return report_download(_report_of(resource, report_id))
