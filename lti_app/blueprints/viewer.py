@@ -51,9 +51,10 @@ def sign_in_admin(admin):
     session["admin_id"] = admin.id
 
 
-def get_or_404(model, row_id):
+def get_or_404(model, row_id, **owner):
+    """The row, when it exists and belongs to the owner named (e.g. resource_id=3); else 404."""
     row = db.session.get(model, row_id)
-    if row is None:
+    if row is None or any(getattr(row, name) != value for name, value in owner.items()):
         abort(404)
     return row
 

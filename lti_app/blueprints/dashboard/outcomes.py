@@ -1,40 +1,37 @@
 """Scores sent to the LMS: per resource (instructors) and failures site-wide (administrators)."""
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 
-from ...models import Outcome, Resource
+from ...models import Outcome
 from ...services import outcomes
 from ..viewer import current_viewer, get_or_404
 from . import bp
-from .layout import admin_only
+from .layout import admin_only, resource_or_404
 
 IN_FLIGHT = ("pending", "sending", "retrying")
 
 
 @bp.get("/resources/<int:resource_id>/outcomes")
 def resource_outcomes(resource_id):
-    return _outcomes_page(_taught_resource(resource_id))
+    return _outcomes_page(resource_or_404(resource_id))
 
 
 @bp.post("/resources/<int:resource_id>/outcomes/<int:outcome_id>/resend")
 def resend_outcome(resource_id, outcome_id):
-    resource = _taught_resource(resource_id)
-    outcome = get_or_404(Outcome, outcome_id)
-    if outcome.resource_id != resource.id:
-        abort(404)
-    outcomes.resend(outcome)
+    resource = resource_or_404(resource_id)
+    outcomes.resend(get_or_404(Outcome, outcome_id, resource_id=resource.id))
     return _after_change(resource)
 
 
 @bp.post("/resources/<int:resource_id>/outcomes/resend")
 def resend_all_outcomes(resource_id):
-    resource = _taught_resource(resource_id)
+    resource = resource_or_404(resource_id)
     outcomes.resend_all(resource)
     return _after_change(resource)
 
 
 @bp.post("/resources/<int:resource_id>/outcomes/report")
 def report_scores(resource_id):
-    resource = _taught_resource(resource_id)
+    resource = resource_or_404(resource_id)
     outcomes.report_resource(resource)
     return _after_change(resource)
 
@@ -47,13 +44,6 @@ def outcome_failures():
     return render_template("dashboard/outcome_failures.html", viewer=viewer,
                            outcomes=outcomes.failing_outcomes(consumer_ids),
                            flagged=outcomes.flagged_consumers(consumer_ids))
-
-
-def _taught_resource(resource_id):
-    resource = get_or_404(Resource, resource_id)
-    if not current_viewer().teaches(resource.context):
-        abort(404)
-    return resource
 
 
 def _outcomes_page(resource):

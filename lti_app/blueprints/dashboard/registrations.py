@@ -1,5 +1,5 @@
 """LTI 1.3 registrations of a consumer (administrators), and fetching a course roster (instructors)."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, URL
@@ -40,9 +40,7 @@ def registrations_page(consumer_id):
 @admin_only
 def delete_registration(consumer_id, registration_id):
     consumer = consumer_or_404(consumer_id)
-    registration = get_or_404(Lti13Registration, registration_id)
-    if registration.consumer_id != consumer.id:
-        abort(404)
+    registration = get_or_404(Lti13Registration, registration_id, consumer_id=consumer.id)
     registrations.delete(registration)
     flash("Registration deleted.", "info")
     return redirect(url_for("dashboard.registrations_page", consumer_id=consumer.id))

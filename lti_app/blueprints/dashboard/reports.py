@@ -1,5 +1,5 @@
 """The Reports tab: request a report, watch it build, download it."""
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ...errors import UserFacingError
 from ...models import Report
@@ -9,13 +9,6 @@ from ..viewer import get_or_404
 from . import bp
 from .forms import ReportRequestForm
 from .layout import resource_or_404, resource_tab, who
-
-
-def _report_of(resource, report_id):
-    report = get_or_404(Report, report_id)
-    if report.resource_id != resource.id:
-        abort(404)
-    return report
 
 
 @bp.get("/resources/<int:resource_id>/reports")
@@ -40,7 +33,7 @@ def request_report(resource_id):
 @bp.get("/resources/<int:resource_id>/reports/<int:report_id>")
 def report_row(resource_id, report_id):
     resource = resource_or_404(resource_id)
-    return _row(resource, _report_of(resource, report_id))
+    return _row(resource, get_or_404(Report, report_id, resource_id=resource.id))
 
 
 def _row(resource, report):
@@ -51,4 +44,4 @@ def _row(resource, report):
 @bp.get("/resources/<int:resource_id>/reports/<int:report_id>/download")
 def download_report(resource_id, report_id):
     resource = resource_or_404(resource_id)
-    return report_download(_report_of(resource, report_id))
+    return report_download(get_or_404(Report, report_id, resource_id=resource.id))
