@@ -41,7 +41,10 @@ def allowance(resource, user_id) -> Allowance:
 
 def attempt_deadline(attempt) -> datetime | None:
     """When an attempt must end: its time limit or the resource's closing, whichever comes first."""
-    limits = allowance(attempt.resource, attempt.user_id)
+    resource = attempt.resource
+    if not (resource.time_limit_minutes or resource.available_until):
+        return None  # access changes only extend limits the resource has; skip their query (commit path)
+    limits = allowance(resource, attempt.user_id)
     ends = [limits.available_until] if limits.available_until else []
     if limits.time_limit_minutes:
         ends.append(attempt.started_at + timedelta(minutes=limits.time_limit_minutes))
