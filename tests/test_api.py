@@ -320,6 +320,7 @@ def test_create_list_show_and_update_a_resource(client, key):
                                          "time_limit_minutes", "allow_student_review", "max_attempts")} == {
         "report_mode": "on_completion", "grading_method": "last", "available_from": None,
         "time_limit_minutes": 45, "allow_student_review": False, "max_attempts": 2}
+    assert call(client, "GET", f"/resources/{resource['id']}", key).json == updated.json
 
 
 def test_a_resource_must_close_after_it_opens(client, key):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from lti_app.extensions import db
-from lti_app.models import Attempt
+from lti_app.models import Attempt, User
 from tests import factories
 
 
@@ -115,6 +115,8 @@ def test_each_attempt_has_bars_as_high_as_its_question_scores(client, world):
 
 
 def test_delete_lists_apart_and_restore(client, world):
+    world.resource.report_mode = "manually"  # nothing else commits along with the deletion
+    db.session.commit()
     url = f"/dashboard/resources/{world.resource.id}/attempts"
     page = text(client.post(f"/dashboard/attempts/{world.attempt.id}/delete", follow_redirects=True))
     assert _attempts_of(page) == [] and f'id="deleted-{world.attempt.id}"' in page
@@ -279,10 +281,11 @@ def test_a_tab_appears_once_its_endpoint_exists(make_app, monkeypatch):
         factories.sign_in(client, world.instructor)
         url = f"/dashboard/resources/{world.resource.id}"
         assert ">Later tab</a>" not in text(client.get(url))
+        instructor_id = world.instructor.id
 
     later = make_app()
     later.add_url_rule("/dashboard/resources/<int:resource_id>/later", "dashboard.later", lambda resource_id: "")
     with later.app_context():
         client = later.test_client()
-        factories.sign_in(client, world.instructor)
+        factories.sign_in(client, db.session.get(User, instructor_id))
         assert ">Later tab</a>" in text(client.get(url))

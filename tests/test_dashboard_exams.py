@@ -33,9 +33,9 @@ def test_upload_attach_and_replace(app, client):
     unfinished = attempts.start(resource, student)
     finished = attempts.start(resource, factories.learner(resource.consumer, "s2"))
     finished.status = "finished"
+    db.session.commit()
     assert upload(client, lt, quiz12_zip(), move_unfinished="y").status_code == 303
     assert resource.exam_version.number == 2 and resource.exam_version.scorm_version == "1.2"
-    db.session.expire_all()
     assert (unfinished.exam_version.number, finished.exam_version.number) == (2, 1)
     page = client.get("/dashboard/resources/1/exam", query_string={"lt": lt})
     assert b"version 2 is now used by new attempts" in page.data and b"1 unfinished, 0 finished" in page.data

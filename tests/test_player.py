@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from lti_app.extensions import db
 from lti_app.models import Attempt, CmiElement, Resource
 from lti_app.services import exams
 from tests import factories
@@ -96,6 +97,7 @@ def test_student_review_can_be_switched_off(client, launched):
     settings = open_player(client, launched)
     client.post(settings["commitUrl"], data=json.dumps({**batch(cmi__exit=""), "end": "terminate"}))
     Resource.query.one().allow_student_review = False
+    db.session.commit()
     page = client.get("/attempts/1/play", query_string={"lt": launched})
     assert page.status_code == 403 and b"not allowed" in page.data
 
