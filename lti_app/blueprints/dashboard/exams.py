@@ -1,5 +1,5 @@
 """A resource's exam: its versions, and uploading a new package to replace it."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField
@@ -7,10 +7,10 @@ from wtforms.validators import Length
 
 from ...errors import UserFacingError
 from ...extensions import csrf
-from ...models import Resource
 from ...services import exams
-from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404, protect_form
+from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, protect_form
 from . import bp
+from .layout import resource_or_404, resource_tab
 
 
 class PackageForm(FlaskForm):
@@ -23,17 +23,10 @@ class PackageForm(FlaskForm):
     lt = HiddenField()
 
 
-def _taught_resource(resource_id):
-    resource = get_or_404(Resource, resource_id)
-    if not current_viewer().teaches(resource.context):
-        abort(404)
-    return resource
-
-
 @bp.route("/resources/<int:resource_id>/exam", methods=["GET", "POST"])
 @csrf.exempt
 def exam_package(resource_id):
-    resource = _taught_resource(resource_id)
+    resource = resource_or_404(resource_id)
     form = PackageForm(lt=request.values.get(LAUNCH_TOKEN_PARAM))
     if request.method == "POST":
         protect_form(current_viewer())
@@ -50,6 +43,6 @@ def exam_package(resource_id):
 
 
 def _page(resource, form, error=None):
-    return render_template("dashboard/exam_package.html", resource=resource, form=form, error=error,
-                           versions=resource.exam.versions if resource.exam else [],
-                           counts=exams.attempt_counts(resource))
+    return resource_tab(resource, "dashboard/_exam_package.html", form=form, error=error,
+                        versions=resource.exam.versions if resource.exam else [],
+                        counts=exams.attempt_counts(resource))
