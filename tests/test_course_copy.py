@@ -130,3 +130,80 @@ def test_the_dashboard_says_where_it_was_copied_from(client, consumer, last_year
     assert "/dashboard/resources/" in response.location and "/exam" not in response.location
     page = client.get(response.location).get_data(as_text=True)
     assert "Set up as a copy of" in page and "Week 1 quiz</a>" in page and "(Algebra 2025)" in page
+
+
+# An unconfigured link: the instructor's set-up page, the student's wait.
+
+@pytest.fixture
+def taught(consumer, last_year):
+    """Tom teaches last year's course and a newer one; another course of his consumer he does not teach,
+    and a course of another consumer with the same ids."""
+    tom = factories.user(consumer, "teacher-1", "Tom Teacher")
+    factories.enrol(tom, last_year.context, role="instructor")
+    newer = factories.context(consumer, "course-2025b", "Algebra 2025 resit")
+    factories.enrol(tom, newer, role="instructor")
+    resit = factories.resource(newer, "Resit quiz", link_id="link-resit", max_attempts=1)
+    factories.resource(factories.context(consumer, "course-geo", "Geometry"), "Not his quiz", link_id="link-geo")
+    other = factories.consumer("Other LMS", key="other-key", secret="other-secret")
+    factories.resource(factories.context(other, "course-2025", "Elsewhere"), "Foreign quiz", link_id="link-2025")
+    return resit
+
+
+def test_an_instructor_on_an_unconfigured_link_lands_on_the_set_up_page(client, last_year, taught):
+    response = copy_launch(client, person=INSTRUCTOR)
+    assert "/exam?lt=" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    sources = page[page.index('id="copy-sources"'):page.index('id="catalogue"')]
+    assert sources.index("Resit quiz") < sources.index("Week 1 quiz")  # newest first
+    assert "Not his quiz" not in sources and "Foreign quiz" not in sources
+    assert 'id="catalogue"' in page and 'name="package"' in page
+
+
+def test_the_instructor_copies_a_set_up_in_one_post(client, last_year, taught):
+    location = copy_launch(client, person=INSTRUCTOR).location
+    lt = location.split("lt=")[1]
+    copy = new_link()
+    reply = client.post(f"/dashboard/resources/{copy.id}/exam/copy", data={"lt": lt, "source_id": taught.id})
+    assert reply.status_code == 303 and f"/dashboard/resources/{copy.id}?lt=" in reply.location
+    copy = new_link()
+    assert (copy.copied_from_id, copy.exam_version_id, copy.max_attempts) == (taught.id, taught.exam_version_id, 1)
+    assert "Set up as a copy of Resit quiz" in client.get(reply.location).get_data(as_text=True)
+
+
+def test_the_set_up_search_finds_by_course_resource_or_exam(client, last_year, taught):
+    lt = copy_launch(client, person=INSTRUCTOR).location.split("lt=")[1]
+    url = f"/dashboard/resources/{new_link().id}/exam/choices"
+    found = client.get(url, query_string={"lt": lt, "q": "resit"}).get_data(as_text=True)
+    assert "Resit quiz" in found and "Week 1 quiz" not in found
+    nothing = client.get(url, query_string={"lt": lt, "q": "geometry"}).get_data(as_text=True)
+    assert "No resource you teach matches" in nothing
+
+
+@pytest.mark.parametrize("source", ["not taught", "other consumer"])
+def test_copying_a_resource_the_instructor_does_not_teach_is_refused(client, consumer, last_year, taught, source):
+    lt = copy_launch(client, person=INSTRUCTOR).location.split("lt=")[1]
+    link_id = {"not taught": "link-geo", "other consumer": "link-2025"}[source]
+    foreign = Resource.query.filter(Resource.lti_resource_link_id == link_id, Resource.id != last_year.id).one()
+    target = new_link()
+    reply = client.post(f"/dashboard/resources/{target.id}/exam/copy", data={"lt": lt, "source_id": foreign.id})
+    assert reply.status_code == 404
+    assert new_link().exam_id is None
+
+
+def test_an_administrator_of_two_consumers_cannot_copy_across_them(client, consumer, last_year, taught):
+    copy_launch(client)
+    other_resource = Resource.query.filter_by(title="Foreign quiz").one()
+    admin = factories.admin(consumers=[consumer, other_resource.consumer])
+    factories.sign_in(client, admin)
+    reply = client.post(f"/dashboard/resources/{new_link().id}/exam/copy", data={"source_id": other_resource.id})
+    assert reply.status_code == 404 and "another LMS" in reply.get_data(as_text=True)
+    assert new_link().exam_id is None
+
+
+def test_a_student_on_an_unconfigured_link_is_told_to_wait(client, last_year):
+    response = copy_launch(client)
+    assert response.status_code == 302 and response.location.startswith("/resources/")
+    page = client.get(response.location)
+    assert page.status_code == 200
+    assert "Your instructor hasn't set this exam up yet" in page.get_data(as_text=True)
+    assert "Start" not in page.get_data(as_text=True)
