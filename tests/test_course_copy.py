@@ -167,7 +167,10 @@ def test_the_instructor_copies_a_set_up_in_one_post(client, last_year, taught):
     assert reply.status_code == 303 and f"/dashboard/resources/{copy.id}?lt=" in reply.location
     copy = new_link()
     assert (copy.copied_from_id, copy.exam_version_id, copy.max_attempts) == (taught.id, taught.exam_version_id, 1)
-    assert "Set up as a copy of Resit quiz" in client.get(reply.location).get_data(as_text=True)
+    page = client.get(reply.location).get_data(as_text=True)
+    assert "Copied: Resit quiz with the same settings" in page
+    copied_from = page[page.index('id="copied-from"'):]
+    assert f'href="/dashboard/resources/{taught.id}">Resit quiz</a>' in copied_from[:400]
 
 
 def test_the_set_up_search_finds_by_course_resource_or_exam(client, last_year, taught):

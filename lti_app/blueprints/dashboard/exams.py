@@ -68,8 +68,7 @@ def copy_setup(resource_id):
     protect_form(current_viewer())
     source = resource_or_404(request.form.get("source_id", 0, type=int))
     course_copy.choose_copy(source, resource, by=who())
-    flash(f"Set up as a copy of {source.display_name} ({source.context.display_name}): its exam and settings. "
-          "Check the dates under Settings.", "success")
+    flash(f"Copied: {resource.exam.title} with the same settings. Check the dates under Settings.", "success")
     return _to(resource, "dashboard.resource")
 
 
