@@ -88,7 +88,8 @@ def test_learner_lands_on_the_student_page_without_cookies(platform, consumer, b
 def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
     reply = launch(platform, browser, "instructor")
     resource = Resource.query.one()
-    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}?lt=")
+    # The link has no exam yet: the instructor lands on its exam page to set it up.
+    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}/exam?lt=")
     assert browser.get(platform.tool_url + reply.headers["Location"]).status_code == 200
     assert Launch.query.one().role == "instructor"
 
