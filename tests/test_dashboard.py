@@ -268,24 +268,3 @@ def test_timeline_shows_scores_sent_to_the_lms_with_the_reply(client, world):
     page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
     assert "Score 80% sent to the LMS (replaceResult): 422 failure" in page
     assert "User is no longer in course" in page
-
-
-def test_a_tab_appears_once_its_endpoint_exists(make_app, monkeypatch):
-    from lti_app.blueprints.dashboard import layout
-
-    monkeypatch.setattr(layout, "RESOURCE_TABS", layout.RESOURCE_TABS + (layout.Entry("Later tab", "dashboard.later"),))
-    app = make_app()
-    with app.app_context():
-        world = factories.classroom()
-        client = app.test_client()
-        factories.sign_in(client, world.instructor)
-        url = f"/dashboard/resources/{world.resource.id}"
-        assert ">Later tab</a>" not in text(client.get(url))
-        instructor_id = world.instructor.id
-
-    later = make_app()
-    later.add_url_rule("/dashboard/resources/<int:resource_id>/later", "dashboard.later", lambda resource_id: "")
-    with later.app_context():
-        client = later.test_client()
-        factories.sign_in(client, db.session.get(User, instructor_id))
-        assert ">Later tab</a>" in text(client.get(url))

@@ -88,7 +88,8 @@ def test_learner_lands_on_the_student_page_without_cookies(platform, consumer, b
 def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
     reply = launch(platform, browser, "instructor")
     resource = Resource.query.one()
-    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}?lt=")
+    # The link has no exam yet: the instructor lands on its exam page to set it up.
+    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}/exam?lt=")
     assert browser.get(platform.tool_url + reply.headers["Location"]).status_code == 200
     assert Launch.query.one().role == "instructor"
 
@@ -163,6 +164,32 @@ def test_deep_linking_returns_a_graded_link_and_its_launch_attaches_the_exam(pla
     assert launch(platform, browser, custom=item["custom"]).status_code == 302
     resource = Resource.query.one()
     assert resource.exam.slug == "algebra-test" and resource.exam_version.number == 1
+
+
+@pytest.mark.parametrize("link_history, context_history, copied", [
+    ("link-2025", "", True),                            # one id
+    ("link-gone,link-2025", "course-gone", True),       # several ids: the most recent known one
+    ("link-gone", "course-gone", False),                # unknown ids
+    ("link-foreign", "course-foreign", False),          # ids of another consumer
+    ("$ResourceLink.id.history", "course-2025", True),  # no link history: the course's, by title
+])
+def test_the_custom_claim_carries_the_course_copy_history(platform, consumer, browser, link_history,
+                                                          context_history, copied):
+    last_year = factories.resource(factories.context(consumer, "course-2025", "Algebra 2025"), "Week 1 quiz",
+                                   link_id="link-2025", max_attempts=3, time_limit_minutes=30)
+    other = factories.consumer("Other LMS", key="other-key", secret="other-secret")
+    factories.resource(factories.context(other, "course-foreign"), "Week 1 quiz", link_id="link-foreign",
+                       max_attempts=9)
+    reply = launch(platform, browser, link="link-2026",
+                   custom={"resource_link_history": link_history, "context_history": context_history})
+    assert reply.status_code == 302, reply.text
+    db.session.expire_all()
+    new = Resource.query.filter_by(consumer_id=consumer.id, lti_resource_link_id="link-2026").one()
+    if copied:
+        assert (new.copied_from_id, new.exam_version_id, new.max_attempts, new.time_limit_minutes) == (
+            last_year.id, last_year.exam_version_id, 3, 30)
+    else:
+        assert (new.copied_from_id, new.exam_id, new.max_attempts) == (None, None, 0)
 
 
 def test_learners_cannot_deep_link(platform, consumer, browser):

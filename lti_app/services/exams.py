@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Attempt, Exam, ExamVersion, Resource
 from ..scorm.errors import PackageError
 from ..scorm.package import inspect_package, unpack_package
-from . import storage
+from . import deep_linking, storage
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,14 @@ def upload(data: bytes, *, title: str = "", slug: str | None = None, exam: Exam 
 def attach(resource: Resource, exam: Exam) -> None:
     """Make `resource` run the exam's latest version from now on."""
     replace_version(resource, exam.latest_version)
+
+
+def attach_from_catalogue(resource: Resource, exam_id: int | None, by: str) -> Exam:
+    """Run an exam already uploaded (one of the resource's consumer's catalogue) on the resource."""
+    exam = deep_linking.pick(resource.consumer_id, exam_id)
+    attach(resource, exam)
+    log.info("resource %s: exam %s attached from the catalogue by %s", resource.id, exam.id, by)
+    return exam
 
 
 def replace_version(resource: Resource, version: ExamVersion, *, move_unfinished: bool = False) -> int:

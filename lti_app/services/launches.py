@@ -8,7 +8,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
-from . import resources
+from . import course_copy, resources
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,18 @@ def from_lti13(claims: dict, registration_id: int) -> LaunchData:
     )
 
 
+def set_up_from_launch(resource: Resource, data: LaunchData) -> None:
+    """A link with no exam yet takes the set-up of the resource its course copy history names (see
+    services/course_copy.py); else the exam its custom parameters name; else it waits for an instructor."""
+    if resource.exam_id is not None:
+        return
+    source = course_copy.source_in_history(resource.consumer_id, data.custom, data.resource_title)
+    if source is not None:
+        course_copy.copy_setup(source, resource, by="the LMS's course copy history")
+    else:
+        attach_exam_from_custom(resource, data.custom)
+
+
 def attach_exam_from_custom(resource: Resource, custom: dict) -> None:
     """A link made by deep linking (LTI 1.3) or set up with `custom_exam=<slug>` (LTI 1.1) names its exam:
     attach it, at its latest version, unless the resource already runs an exam."""
@@ -149,7 +161,7 @@ def _record(consumer, data):
                    name=data.name, email=data.email, username=data.username)
     role = examgate_role(data.roles)
     db.session.flush()
-    attach_exam_from_custom(resource, data.custom)
+    set_up_from_launch(resource, data)
     enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
     enrolment.source = "launch"
     launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,
