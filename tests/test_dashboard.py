@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from lti_app.extensions import db
-from lti_app.models import Attempt, User
+from lti_app.models import Attempt
 from tests import factories
 
 
