@@ -88,7 +88,9 @@ def web(clone, platform_env):
 
 
 def wait_until_healthy(base_url, server):
-    for _ in range(300):
+    """Poll /healthz while gunicorn boots (slowly on a busy machine: the deadline is generous)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         assert server.poll() is None, server.stderr.read().decode()
         try:
             if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
