@@ -85,7 +85,6 @@ SETTINGS = (
     Setting("OUTCOME_SWEEP_SECONDS", "60", int),
     Setting("SMTP_URL", None),
     Setting("MAIL_FROM", "examgate@localhost"),
-    Setting("DOCS_URL", "https://github.com/examgate/examgate/blob/main/docs/"),
 )
 
 

@@ -19,7 +19,7 @@ class Entry:
 
 
 # Entries appear once their endpoint exists: a module added to the blueprint needs no change here
-# beyond its line (see docs/dashboard.md, "Adding a tab").
+# beyond its line (see docs/architecture.md, "Adding a dashboard page or tab").
 NAV = (
     Entry("Courses", "dashboard.contexts"),
     Entry("Resources", "dashboard.resources"),
