@@ -1,4 +1,5 @@
 """HTTP: one blueprint package per page group."""
+from .moments import when
 
 
 def register_blueprints(app):
@@ -15,3 +16,5 @@ def register_blueprints(app):
 
     for blueprint in (health, launch, lti_config, auth, student, player, dashboard, demo, api, help_pages):
         app.register_blueprint(blueprint)
+    app.add_template_filter(when)
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("favicon.ico"))

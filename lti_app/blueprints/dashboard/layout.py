@@ -134,11 +134,6 @@ def user_or_404(user_id):
     return user
 
 
-@bp.app_template_filter("when")
-def when(moment):
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "–"
-
-
 @bp.app_template_filter("marks")
 def marks(value):
     return "–" if value is None else f"{value:g}"
