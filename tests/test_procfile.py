@@ -93,9 +93,9 @@ def wait_until_healthy(base_url, server):
     while time.monotonic() < deadline:
         assert server.poll() is None, server.stderr.read().decode()
         try:
-            if requests.get(f"{base_url}/healthz", timeout=2).status_code == 200:
+            if requests.get(f"{base_url}/healthz", timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still booting
             pass
         time.sleep(0.1)
     pytest.fail("the web process never answered /healthz")
