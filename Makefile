@@ -1,5 +1,5 @@
 # Examgate: `make demo` runs it on its embedded defaults (`make demo PORT=8080` picks the port);
-# `make test` runs the whole test suite; `make vendor` refreshes static/vendor/ from npm (package-lock.json).
+# `make test` runs the whole test suite; `make vendor` refreshes static/vendor/ from npm (tools/npm/).
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -18,9 +18,9 @@ $(VENV)/.installed: requirements.txt requirements-test.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-# static/vendor/ is committed; after changing package.json run this and commit the result.
+# static/vendor/ is committed; after changing tools/npm/package.json run this and commit the result.
 vendor:
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/npm --no-audit --no-fund --loglevel=error
 	$(PYTHON) tools/vendor.py
 
 demo: setup
@@ -39,4 +39,4 @@ bench: setup
 	$(BIN)/python bench/reports.py
 
 clean:
-	rm -rf $(VENV) node_modules instance
+	rm -rf $(VENV) tools/npm/node_modules instance

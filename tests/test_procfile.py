@@ -41,6 +41,8 @@ def clone(tmp_path):
     subprocess.run(["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(folder)], check=True)
     subprocess.run(["git", "-C", str(folder), "checkout", "--quiet", head], check=True)
     assert not (folder / ".venv").exists() and not (folder / "node_modules").exists()
+    # A platform that picks its buildpack by the files at the top would build a package.json as Node.js.
+    assert not (folder / "package.json").exists()
     return folder
 
 

@@ -4,7 +4,7 @@ npm checks each package tarball against the lock's integrity hash when it instal
 no per-file hash. So `make vendor` records each copied file's package, version and SHA-256 in
 static/vendor/vendor.json: these tests check the copies against that manifest and the manifest against
 the lock, and, where node_modules holds the locked version (installed by `npm ci`), the copies
-byte for byte against it.
+byte for byte against it (tools/npm/node_modules).
 """
 import json
 
@@ -24,7 +24,7 @@ def test_every_served_file_is_in_the_manifest():
 def test_manifest_names_the_locked_package(name):
     package, path = VENDORED[name]
     assert (ENTRIES[name]["package"], ENTRIES[name]["path"]) == (package, path)
-    assert ENTRIES[name]["version"] == locked_versions()[package], "package-lock.json changed: run `make vendor`"
+    assert ENTRIES[name]["version"] == locked_versions()[package], "tools/npm/package-lock.json changed: run `make vendor`"
 
 
 @pytest.mark.parametrize("name", sorted(VENDORED))
@@ -36,5 +36,5 @@ def test_committed_copy_is_the_one_recorded(name):
 def test_committed_copy_is_the_locked_package_file(name):
     package, path = VENDORED[name]
     if installed_version(package) != locked_versions()[package]:
-        pytest.skip(f"node_modules does not hold {package} as locked (run `npm ci`)")
+        pytest.skip(f"tools/npm/node_modules does not hold {package} as locked (run `make vendor`)")
     assert (VENDOR / name).read_bytes() == (NODE_MODULES / package / path).read_bytes()

@@ -1,7 +1,9 @@
 """Copy the browser code Examgate serves from node_modules/ to static/vendor/, and record what was copied.
 
-`make vendor` runs `npm ci` (which checks each tarball against package-lock.json's integrity hash),
-then this script. The copies are committed, so a PaaS build from the repository needs no npm.
+`make vendor` runs `npm ci` in tools/npm/ (which checks each tarball against package-lock.json's integrity
+hash), then this script. The copies are committed, so a PaaS build from the repository needs no npm; the
+npm manifest lives in tools/npm/, not at the top, because platforms that pick a buildpack by its files
+would take a package.json there for a Node.js app.
 static/vendor/vendor.json records, for each file, the npm package and version it came from and its
 SHA-256; tests/test_vendor.py checks the copies against it and against package-lock.json.
 """
@@ -12,10 +14,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-NODE_MODULES = ROOT / "node_modules"
+NPM = ROOT / "tools" / "npm"
+NODE_MODULES = NPM / "node_modules"
+LOCK = NPM / "package-lock.json"
 VENDOR = ROOT / "static" / "vendor"
 MANIFEST = VENDOR / "vendor.json"
-LOCK = ROOT / "package-lock.json"
 
 # file served from static/vendor/ -> (npm package, path inside the package)
 VENDORED = {
@@ -53,7 +56,7 @@ def vendor(node_modules=NODE_MODULES, dest=VENDOR, lock=LOCK):
         version = installed_version(package, node_modules)
         if version != locked.get(package):
             raise SystemExit(f"node_modules has {package} {version}, package-lock.json pins "
-                             f"{locked.get(package)}: run `npm ci` first")
+                             f"{locked.get(package)}: run `make vendor`")
         shutil.copyfile(node_modules / package / path, dest / name)
         manifest[name] = {"package": package, "version": version, "path": path, "sha256": sha256(dest / name)}
     (dest / MANIFEST.name).write_text(json.dumps(manifest, indent=2) + "\n")
