@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from lti_app import __version__
+from lti_app.extensions import db
 from lti_app.blueprints.help import PAGES
 from tests import factories
 from tests.test_dashboard_access import _routes, world  # noqa: F401  (the classroom with a row for every id)
@@ -51,8 +52,11 @@ def test_every_help_link_of_every_page_is_live(app, client, world):  # noqa: F81
 
 def test_student_pages_link_to_student_help(app, client, world):  # noqa: F811
     factories.sign_in(client, world.student)
-    page = client.get(f"/resources/{world.resource.id}")
-    assert "/help/students" in help_links(page)
+    world.attempt.status = "open"
+    db.session.commit()
+    for url in (f"/resources/{world.resource.id}", f"/attempts/{world.attempt.id}/play"):
+        page = client.get(url)
+        assert [href for href in help_links(page) if href.startswith("/help/students")], url
 
 
 def test_signed_out_pages_link_to_help(client):
