@@ -7,7 +7,7 @@
 
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   var format = new Intl.DateTimeFormat(undefined, {
-    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short"
   });
 
   function pad(number) {
