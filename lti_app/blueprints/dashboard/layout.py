@@ -19,7 +19,7 @@ class Entry:
 
 
 # Every entry must name an existing endpoint: tests/test_resource_tabs.py fails otherwise, so a tab
-# cannot silently vanish (see docs/dashboard.md, "adding a page or a tab").
+# cannot silently vanish (see docs/architecture.md, "Adding a dashboard page or tab").
 NAV = (
     Entry("Courses", "dashboard.contexts"),
     Entry("Resources", "dashboard.resources"),
@@ -131,11 +131,6 @@ def user_or_404(user_id):
     if not directory.sees_user(current_viewer(), user):
         abort(404)
     return user
-
-
-@bp.app_template_filter("when")
-def when(moment):
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "–"
 
 
 @bp.app_template_filter("marks")
