@@ -43,6 +43,14 @@ def test_staff_role_spellings_reach_the_dashboard(client, consumer, roles):
     assert "/dashboard/" in response.location
 
 
+@pytest.mark.parametrize("roles", ["urn:lti:instrole:ims/lis/Instructor,urn:lti:role:ims/lis/Learner",
+                                   "Mentor", "urn:lti:role:ims/lis/Learner/NonCreditLearner,urn:lti:role:ims/lis/Mentor"])
+def test_a_teacher_elsewhere_or_an_observer_is_not_staff_here(client, consumer, roles):
+    response = launch(client, person={**INSTRUCTOR, "roles": roles})
+    assert response.location.startswith("/resources/")
+    assert Enrolment.query.one().role == "learner"
+
+
 def test_launch_records_outcome_details(client, consumer):
     launch(client, ext_outcome_data_values_accepted="url,text",
            ext_outcome_result_total_score_accepted="true")
