@@ -48,6 +48,9 @@ def from_environment():
         "OUTCOME_TIMEOUT_SECONDS": float(os.environ.get("OUTCOME_TIMEOUT_SECONDS", "10")),
         "OUTCOME_RETRY_INTERVALS": _seconds_list("OUTCOME_RETRY_INTERVALS", "10,30,60,300,900,1800,3600"),
         "OUTCOME_SWEEP_SECONDS": _int("OUTCOME_SWEEP_SECONDS", 60),
+        "LOGIN_FAILURES_PER_ACCOUNT": _int("LOGIN_FAILURES_PER_ACCOUNT", 10),
+        "LOGIN_FAILURES_PER_ADDRESS": _int("LOGIN_FAILURES_PER_ADDRESS", 50),
+        "LOGIN_FAILURE_WINDOW_SECONDS": _int("LOGIN_FAILURE_WINDOW_SECONDS", 900),
         "SESSION_COOKIE_SECURE": scheme == "https",
         # An LMS shows the tool in an iframe: the session cookie must be sent cross-site there.
         "SESSION_COOKIE_SAMESITE": "None" if scheme == "https" else "Lax",
