@@ -3,6 +3,7 @@ import logging
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def register_error_handlers(app):
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
+        # The body over the limit is never read: whatever draws the page (the viewer's launch token is
+        # looked for in the form) finds an empty form instead of raising this error again.
+        request.form = request.files = ImmutableMultiDict()
         limit = app.config.get("MAX_CONTENT_LENGTH")
         size = f" of {limit // (1024 * 1024)} MB" if limit else ""
         return error_response(413, "Upload too large", f"The request is over the upload limit{size}.",

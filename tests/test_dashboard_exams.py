@@ -118,3 +118,17 @@ def test_an_exam_two_courses_of_one_consumer_run_is_copied_too(app, client):
     db.session.expire_all()
     assert db.session.get(Resource, other.id).exam_version.scorm_version == "2004"
     assert db.session.get(Resource, ours.id).exam_id != db.session.get(Resource, other.id).exam_id
+
+
+def test_an_upload_over_the_limit_gets_the_413_page(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    with app.app_context():
+        client = app.test_client()
+        lt = instructor_token(client)
+        too_big = upload(client, lt, b"x" * (3 * 1024 * 1024))
+        assert too_big.status_code == 413 and b"over the upload limit of 2 MB" in too_big.data
+        factories.sign_in(client, factories.admin(superuser=True))
+        by_admin = client.post("/dashboard/resources/1/exam", content_type="multipart/form-data",
+                               data={"package": (io.BytesIO(b"x" * (3 * 1024 * 1024)), "q.zip")})
+        assert by_admin.status_code == 413 and b"Upload too large" in by_admin.data
+        assert StoredFile.query.count() == 0
