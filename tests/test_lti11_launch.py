@@ -162,3 +162,19 @@ def test_secret_never_reaches_the_log(client, consumer, caplog):
     launch(client)
     client.post("/lti/launch", data=signed_launch(secret="wrong"))
     assert "test-secret" not in caplog.text
+
+
+def test_long_names_and_titles_are_shortened_and_the_launch_goes_on(client, consumer):
+    long = "x" * 5000
+    response = launch(client, lis_person_name_full=long, resource_link_title=long, context_title=long,
+                      context_label=long, ext_user_username=long, lis_person_contact_email_primary=long + "@a.edu")
+    assert response.status_code == 302
+    user, resource = User.query.one(), Resource.query.one()
+    assert (len(user.name), len(user.username), user.email) == (300, 255, "")
+    assert (len(resource.title), len(resource.context.title), len(resource.context.label)) == (500, 500, 255)
+    assert client.get(response.location).status_code == 200
+
+
+@pytest.mark.parametrize("param", ["user_id", "resource_link_id", "context_id", "lis_outcome_service_url"])
+def test_ids_too_long_to_keep_are_refused_by_name(client, consumer, param):
+    _refused(client, signed_launch(**{param: "x" * 5000}), 400, param.removeprefix("lis_") + " is 5000 characters")
