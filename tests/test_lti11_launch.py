@@ -178,3 +178,18 @@ def test_long_names_and_titles_are_shortened_and_the_launch_goes_on(client, cons
 @pytest.mark.parametrize("param", ["user_id", "resource_link_id", "context_id", "lis_outcome_service_url"])
 def test_ids_too_long_to_keep_are_refused_by_name(client, consumer, param):
     _refused(client, signed_launch(**{param: "x" * 5000}), 400, param.removeprefix("lis_") + " is 5000 characters")
+
+
+def test_a_launch_while_redis_is_unreachable_gets_a_clear_503(make_app):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    with app.app_context():
+        factories.consumer()
+        response = launch(app.test_client())
+        assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+        assert "cannot reach its job store" in response.get_data(as_text=True)
+        assert rows() == (0, 0, 0, 0, 0)
