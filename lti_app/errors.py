@@ -34,7 +34,21 @@ def error_response(status, title, message, code=None, param=None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def refuse_nul_characters():
+    """No text stored or searched may hold U+0000 (PostgreSQL refuses it): refuse it in the address or a
+    form field before anything reads it. Uploaded files are not fields and are left alone."""
+    for values in (request.args, request.form):
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                shown = name.replace("\x00", "")
+                raise UserFacingError(f"The {shown or 'unnamed'} field contains a NUL character (U+0000), which "
+                                      "Examgate does not accept. Remove it and try again.", 422,
+                                      "invalid_parameter", shown)
+
+
 def register_error_handlers(app):
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(UserFacingError)
     def user_facing(error):
         return error_response(error.status, error.code.replace("_", " ").capitalize(), error.message,
