@@ -93,6 +93,14 @@ def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
     assert Launch.query.one().role == "instructor"
 
 
+def test_a_teacher_elsewhere_who_is_a_learner_here_is_a_learner(platform, consumer, browser):
+    lis = "http://purl.imsglobal.org/vocab/lis/v2/"
+    reply = launch(platform, browser, "instructor", claims={"https://purl.imsglobal.org/spec/lti/claim/roles": [
+        lis + "institution/person#Instructor", lis + "system/person#Administrator", lis + "membership#Learner"]})
+    assert reply.headers["Location"].startswith("/resources/")
+    assert Launch.query.one().role == "learner"
+
+
 def _tamper(id_token):
     header, body, signature = id_token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
