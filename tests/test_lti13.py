@@ -228,6 +228,18 @@ def test_roster_lists_learners_who_never_started(platform, consumer, browser):
     assert User.query.filter_by(lti_user_id="cy-sub").count() == 0  # deleted members are not added
 
 
+def test_a_roster_with_overlong_fields_keeps_what_fits(platform, consumer, browser):
+    launch(platform, browser, "instructor")
+    platform.members += [{"user_id": "x" * 5000, "name": "Too long an id", "roles": ["Learner"]},
+                         {"user_id": "long-sub", "name": "n" * 5000, "email": "e" * 5000 + "@example.edu",
+                          "roles": ["Learner"]}]
+    assert roster.sync(Resource.query.one().context).added == 3
+    db.session.expire_all()
+    long_named = User.query.filter_by(lti_user_id="long-sub").one()
+    assert (len(long_named.name), long_named.email) == (300, "")
+    assert User.query.filter_by(name="Too long an id").count() == 0
+
+
 @pytest.fixture
 def silent_url():
     """A port that accepts connections and never answers."""

@@ -143,7 +143,7 @@ def fit_to_columns(data: LaunchData) -> None:
 
     An id or a URL cut short would be another id (two people, or two links, made one) or a dead URL, so
     the launch is refused, naming the parameter; a name or title only shows on pages, so it is shortened
-    and the launch goes on. An email longer than any address can be (254) is dropped rather than cut.
+    and the launch goes on. An email too long to be an address is dropped rather than cut.
     """
     for name, column in IDS.items():
         value = getattr(data, name)
@@ -152,9 +152,17 @@ def fit_to_columns(data: LaunchData) -> None:
                                   f"{column.type.length}. Ask the LMS administrator to check it.", 400,
                                   "invalid_parameter", name)
     for name, column in DISPLAY.items():
-        setattr(data, name, (getattr(data, name) or "")[:column.type.length])
-    if len(data.email or "") > 254:
-        data.email = ""
+        setattr(data, name, shortened(getattr(data, name), column))
+    data.email = kept_email(data.email)
+
+
+def shortened(value, column) -> str:
+    return (value or "")[:column.type.length]
+
+
+def kept_email(email) -> str:
+    """No address is longer than 254 characters (RFC 5321): a longer one is not kept at all."""
+    return email if email and len(email) <= 254 else ""
 
 
 def record_launch(consumer, data: LaunchData) -> Launch:
