@@ -54,3 +54,22 @@ def test_the_lock_ends_with_its_window(limited):
     for key in jobs.redis.keys("examgate:limit:login-account:*"):
         jobs.redis.expire(key, 0)  # as if the window had passed
     assert sign_in(client).status_code == 302
+
+
+@pytest.mark.browser
+def test_a_locked_account_sees_why_in_chromium(make_app, browser):
+    from tests.conftest import ARTIFACTS, serve
+
+    app = make_app(SERVER_NAME=None, LOGIN_FAILURES_PER_ACCOUNT=2)
+    with serve(app) as base:
+        factories.admin(email=RIGHT["email"], password=RIGHT["password"])
+        page = browser.new_page()
+        for password in ("wrong", "wrong again", RIGHT["password"]):
+            page.goto(f"{base}/auth/login")
+            page.fill("input[name=email]", RIGHT["email"])
+            page.fill("input[name=password]", password)
+            with page.expect_navigation() as navigation:
+                page.click("button[type=submit]")
+        assert navigation.value.status == 429
+        assert "Try again in 15 minutes" in page.inner_text("#login-wait")
+        page.screenshot(path=str(ARTIFACTS / "login-locked.png"), full_page=True)
