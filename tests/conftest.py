@@ -1,11 +1,6 @@
 """One app and one database per test: a SQLite file, or a fresh schema on the real PostgreSQL
 when TEST_DATABASE_URL is set; real Redis (flushed) when REDIS_URL is set, else fakeredis.
-Jobs are queued as in production and run by the `run_jobs` fixture.
-
-As in production, every request and every job runs in its own app context and database session,
-with the end-of-request clean-up; the test's own session is ended around each of them, so what the
-test reads afterwards is what was committed. A route that forgets to commit fails its test."""
-import contextvars
+Jobs are queued as in production and run by the `run_jobs` fixture."""
 import os
 import threading
 import uuid
@@ -15,9 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
-
-from flask import current_app, has_app_context
-from flask.testing import FlaskClient
 
 from config import database_url
 from lti_app import create_app
@@ -46,34 +38,6 @@ def app_settings(tmp_path, **overrides):
     return settings
 
 
-def end_test_transaction():
-    """End the test's own transaction, so its next read sees what the requests and jobs committed.
-    Changes the test made but did not commit would be invisible to them: that is the test's bug."""
-    if not has_app_context():
-        return
-    unsaved = db.session.new | db.session.dirty | db.session.deleted
-    assert not unsaved, f"the test changed {unsaved} without committing before a request or job"
-    db.session.rollback()
-
-
-def in_own_context(call, *args, **kwargs):
-    """Run `call` with no app or request context inherited from the test, as a fresh request would."""
-    end_test_transaction()
-    try:
-        return contextvars.Context().run(call, *args, **kwargs)
-    finally:
-        end_test_transaction()
-
-
-class Client(FlaskClient):
-    """Flask's test client reuses an app context the test has pushed, and with it the test's database
-    session; this one gives each request its own, as a real server does. A streamed body is read
-    inside that context too, as a server reads it before the request ends."""
-
-    def open(self, *args, **kwargs):
-        return in_own_context(super().open, *args, **{**kwargs, "buffered": True})
-
-
 @pytest.fixture
 def database_uri(tmp_path):
     """A database for one test, dropped afterwards."""
@@ -99,7 +63,6 @@ def make_app(tmp_path, database_uri):
 
     def build(**overrides):
         app = create_app(app_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_uri, **overrides))
-        app.test_client_class = Client
         with app.app_context():
             if not created:
                 db.create_all()
@@ -138,18 +101,7 @@ def run_jobs(app):
     from rq import SimpleWorker
 
     def run():
-        app_of_jobs = current_app._get_current_object()
-
-        class Worker(SimpleWorker):
-            """Each job in its own app context, as the production worker runs it."""
-
-            def perform_job(self, *args, **kwargs):
-                def perform():
-                    with app_of_jobs.app_context():
-                        return SimpleWorker.perform_job(self, *args, **kwargs)
-                return in_own_context(perform)
-
-        worker = Worker([jobs.queue], connection=jobs.redis)
+        worker = SimpleWorker([jobs.queue], connection=jobs.redis)
         worker.work(burst=True, with_scheduler=True)
         return worker
 
