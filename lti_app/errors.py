@@ -1,6 +1,7 @@
 """Error pages for people, JSON for the API; never a stack trace."""
 import logging
 
+import redis
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
@@ -69,6 +70,17 @@ def register_error_handlers(app):
         size = f" of {limit // (1024 * 1024)} MB" if limit else ""
         return error_response(413, "Upload too large", f"The request is over the upload limit{size}.",
                               "too_large")
+
+    @app.errorhandler(redis.exceptions.ConnectionError)
+    @app.errorhandler(redis.exceptions.TimeoutError)
+    def redis_unreachable(error):
+        log.error("Redis unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
+        page, status = error_response(503, "Examgate is busy", "Examgate cannot reach its job store (Redis) "
+                                      "just now, so it cannot finish this request. Please try again in a minute.",
+                                      "service_unavailable")
+        response = app.make_response((page, status))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error):
