@@ -33,6 +33,7 @@ def test_upload_attach_and_replace(app, client):
     unfinished = attempts.start(resource, student)
     finished = attempts.start(resource, factories.learner(resource.consumer, "s2"))
     finished.status = "finished"
+    db.session.commit()
     assert upload(client, lt, quiz12_zip(), move_unfinished="y").status_code == 303
     assert resource.exam_version.number == 2 and resource.exam_version.scorm_version == "1.2"
     db.session.expire_all()
