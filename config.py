@@ -85,6 +85,9 @@ SETTINGS = (
     Setting("OUTCOME_SWEEP_SECONDS", "60", int),
     Setting("SMTP_URL", None),
     Setting("MAIL_FROM", "examgate@localhost"),
+    Setting("LOGIN_FAILURES_PER_ACCOUNT", "10", int),
+    Setting("LOGIN_FAILURES_PER_ADDRESS", "50", int),
+    Setting("LOGIN_FAILURE_WINDOW_SECONDS", "900", int),
 )
 
 

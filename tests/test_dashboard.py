@@ -256,3 +256,19 @@ def test_timeline_shows_scores_sent_to_the_lms_with_the_reply(client, world):
     page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
     assert "Score 80% sent to the LMS (replaceResult): 422 failure" in page
     assert "User is no longer in course" in page
+
+
+@pytest.mark.parametrize("url", ["/dashboard/resources/{id}/attempts?student=%00",
+                                 "/dashboard/resources/{id}/attempts?sort=%00name", "/dashboard/search?q=a%00b"])
+def test_a_nul_character_in_the_address_is_refused_clearly(client, world, url):
+    response = client.get(url.format(id=world.resource.id))
+    assert response.status_code == 422 and "NUL character" in text(response)
+
+
+def test_a_nul_character_in_a_form_field_is_refused_and_nothing_is_stored(client, world):
+    from lti_app.models import AccessChange
+
+    response = client.post(f"/dashboard/resources/{world.resource.id}/access",
+                           data={"students": "student-1", "extra_attempts": "1", "reason": "ill\x00"})
+    assert response.status_code == 422 and "reason field contains a NUL" in text(response)
+    assert AccessChange.query.count() == 0

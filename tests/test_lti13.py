@@ -94,6 +94,14 @@ def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
     assert Launch.query.one().role == "instructor"
 
 
+def test_a_teacher_elsewhere_who_is_a_learner_here_is_a_learner(platform, consumer, browser):
+    lis = "http://purl.imsglobal.org/vocab/lis/v2/"
+    reply = launch(platform, browser, "instructor", claims={"https://purl.imsglobal.org/spec/lti/claim/roles": [
+        lis + "institution/person#Instructor", lis + "system/person#Administrator", lis + "membership#Learner"]})
+    assert reply.headers["Location"].startswith("/resources/")
+    assert Launch.query.one().role == "learner"
+
+
 def _tamper(id_token):
     header, body, signature = id_token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -245,6 +253,18 @@ def test_roster_lists_learners_who_never_started(platform, consumer, browser):
     assert Enrolment.query.filter_by(user_id=bob.id).one().source == "roster"
     assert [u.lti_user_id for u in roster.never_started(resource)] == ["ada-sub", "bob-sub"]
     assert User.query.filter_by(lti_user_id="cy-sub").count() == 0  # deleted members are not added
+
+
+def test_a_roster_with_overlong_fields_keeps_what_fits(platform, consumer, browser):
+    launch(platform, browser, "instructor")
+    platform.members += [{"user_id": "x" * 5000, "name": "Too long an id", "roles": ["Learner"]},
+                         {"user_id": "long-sub", "name": "n" * 5000, "email": "e" * 5000 + "@example.edu",
+                          "roles": ["Learner"]}]
+    assert roster.sync(Resource.query.one().context).added == 3
+    db.session.expire_all()
+    long_named = User.query.filter_by(lti_user_id="long-sub").one()
+    assert (len(long_named.name), long_named.email) == (300, "")
+    assert User.query.filter_by(name="Too long an id").count() == 0
 
 
 @pytest.fixture

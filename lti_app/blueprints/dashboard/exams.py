@@ -36,7 +36,8 @@ def exam_package(resource_id):
         try:
             version = exams.upload_for_resource(
                 resource, form.package.data.read() if form.package.data else b"",
-                title=form.title.data or "", by=current_viewer().name, move_unfinished=form.move_unfinished.data)
+                title=form.title.data or "", by=current_viewer().name, move_unfinished=form.move_unfinished.data,
+                may_change_shared=_may_change_shared(resource))
         except UserFacingError as error:
             return _page(resource, form, error.message), error.status
         flash(f"{version.exam.title} version {version.number} is now used by new attempts.", "success")
@@ -84,7 +85,13 @@ def _choices(resource):
                 catalogue=deep_linking.catalogue(resource.consumer_id, text, CHOICES_SHOWN))
 
 
+def _may_change_shared(resource):
+    return resource.exam is not None and current_viewer().administers_exam(resource.exam)
+
+
 def _page(resource, form, error=None):
+    copies = (resource.exam is not None and not _may_change_shared(resource)
+              and exams.is_shared(resource.exam, resource))
     return resource_tab(resource, "dashboard/_exam_package.html", form=form, error=error,
                         versions=resource.exam.versions if resource.exam else [],
-                        counts=exams.attempt_counts(resource), **_choices(resource))
+                        counts=exams.attempt_counts(resource), copies=copies, **_choices(resource))
