@@ -19,6 +19,7 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/scorm-again/dist/scorm2004.min.js node_modules/scorm-again/dist/scorm12.min.js static/vendor/
+	cp node_modules/scorm-again/dist/cross-frame-api.min.js node_modules/scorm-again/dist/cross-frame-lms.min.js static/vendor/
 	touch $@
 
 setup: $(VENV)/.installed static/vendor/.installed

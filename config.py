@@ -54,5 +54,8 @@ def from_environment():
         "WTF_CSRF_TIME_LIMIT": None,
         "SMTP_URL": os.environ.get("SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "examgate@localhost"),
+        # Package files are served only from this second hostname of the same app (e.g.
+        # https://content.exams.example.edu); unset, they are served from the app's own host in an opaque origin.
+        "CONTENT_ORIGIN": os.environ.get("CONTENT_ORIGIN") or None,
         "DOCS_URL": os.environ.get("DOCS_URL", "https://github.com/examgate/examgate/blob/main/docs/"),
     }

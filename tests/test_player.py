@@ -41,13 +41,15 @@ def test_student_page_starts_one_attempt_and_the_player_restores_it(client, laun
     page = client.get("/resources/1", query_string={"lt": launched})
     assert b"Start the exam" in page.data and b"Open." in page.data
     settings = open_player(client, launched)
-    assert settings["entry"] == "ab-initio" and settings["mode"] == "normal" and settings["version"] == "2004"
-    assert settings["learner"] == {"id": "student-1", "name": "Ada Learner"}
+    assert settings["mode"] == "normal" and settings["version"] == "2004"
+    assert settings["lms"] == {"cmi.entry": "ab-initio", "cmi.mode": "normal", "cmi.learner_id": "student-1",
+                               "cmi.learner_name": "Ada Learner", "cmi.credit": "credit"}
     sent = client.post(settings["commitUrl"], data=json.dumps(batch(cmi__location="q1", cmi__suspend_data="{}")),
                        content_type="text/plain")
     assert sent.status_code == 200 and sent.json["result"] is True and sent.json["duplicate"] is False
     again = open_player(client, launched, attempt_id=1)
-    assert again["entry"] == "resume" and again["state"]["cmi.location"] == "q1" and again["nextSequence"] == 2
+    assert again["lms"]["cmi.entry"] == "resume" and again["state"]["cmi.location"] == "q1"
+    assert again["nextSequence"] == 2
     client.post("/resources/1/attempts", data={"lt": launched})
     assert Attempt.query.count() == 1
     assert b"Resume" in client.get("/resources/1", query_string={"lt": launched}).data

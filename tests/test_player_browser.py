@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: launch, answer, suspend, resume elsewhere, finish; and a network cut."""
+"""End to end in headless Chromium: launch, answer, suspend, resume elsewhere, finish; and a network cut.
+Each test runs in both content modes: package files from the app's own host, or from a content host."""
 import html
 
 import pytest
@@ -8,17 +9,19 @@ from lti_app.models import Attempt, QuestionScore, Resource
 from lti_app.services import exams
 from tests import factories
 from tests.conftest import ARTIFACTS, serve
+from tests.content_modes import MODES, in_mode
 from tests.packages.build import quiz12_zip, quiz2004_zip
 
 pytestmark = pytest.mark.browser
 RIGHT = {"q0p0": "5", "q1p0": "16", "q1p1": "2", "q2p0": "b", "q3p0": "15", "q3p1": "16"}
 
 
-@pytest.fixture
-def server(make_app):
-    """The app on a real HTTP server on 127.0.0.1, against this test's database."""
+@pytest.fixture(params=MODES)
+def server(make_app, request):
+    """The app on a real HTTP server, against this test's database, in each content mode."""
     app = make_app(SERVER_NAME=None)
     with serve(app) as url:
+        url = in_mode(app, url, request.param)
         consumer = factories.consumer()
         factories.exam_resource(consumer, exams.upload(quiz2004_zip(), title="Quiz 2004"), link_id="quiz-2004")
         factories.exam_resource(consumer, exams.upload(quiz12_zip(), title="Quiz 1.2"), link_id="quiz-12")
@@ -51,6 +54,11 @@ def answer(frame, question, answers):
         else:
             frame.locator(f"#{part}").fill(value)
     frame.locator(f"#submit-{question}").click()
+
+
+def package_frame(page):
+    """The package's launch document, to run script in as the package does."""
+    return page.locator("#player-frame").element_handle().content_frame()
 
 
 def all_saved(page):
@@ -164,7 +172,7 @@ def test_numbas_keys_outside_the_data_model_are_kept_and_answered(server, browse
     context, page = launch(browser, base_url, "quiz-2004")
     page.click("#start-attempt")
     quiz(page)
-    page.evaluate("""() => {
+    package_frame(page).evaluate("""() => {
         const api = window.API_1484_11;
         for (const [key, value] of [["numbas.duration_extension.amount", "10"],
                                     ["cmi.interactions.0.staged_answer", "4.9"]]) {
@@ -176,8 +184,9 @@ def test_numbas_keys_outside_the_data_model_are_kept_and_answered(server, browse
     assert server_attempt(app, "quiz-2004").state["cmi.interactions.0.staged_answer"] == "4.9"
     page.reload()
     quiz(page)
-    assert page.evaluate("() => window.API_1484_11.GetValue('numbas.duration_extension.amount')") == "10"
-    assert page.evaluate("() => window.API_1484_11.GetValue('cmi.interactions.0.staged_answer')") == "4.9"
+    frame = package_frame(page)
+    assert frame.evaluate("() => window.API_1484_11.GetValue('numbas.duration_extension.amount')") == "10"
+    assert frame.evaluate("() => window.API_1484_11.GetValue('cmi.interactions.0.staged_answer')") == "4.9"
     context.close()
 
 
