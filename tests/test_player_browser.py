@@ -5,12 +5,12 @@ import html
 import pytest
 
 from lti_app.extensions import db
-from lti_app.models import Attempt, QuestionScore, Resource
+from lti_app.models import Attempt, Consumer, QuestionScore, Resource
 from lti_app.services import exams
 from tests import factories
 from tests.conftest import ARTIFACTS, serve
 from tests.content_modes import MODES, in_mode
-from tests.packages.build import quiz12_zip, quiz2004_zip
+from tests.packages.build import MINIMAL_MANIFEST, quiz12_zip, quiz2004_zip, zip_files
 
 pytestmark = pytest.mark.browser
 RIGHT = {"q0p0": "5", "q1p0": "16", "q1p1": "2", "q2p0": "b", "q3p0": "15", "q3p1": "16"}
@@ -210,4 +210,80 @@ def test_an_instructor_replaces_the_exam_from_the_dashboard(server, browser, tmp
     page.screenshot(path=ARTIFACTS / "dashboard-exam-package.png", full_page=True)
     db.session.remove()
     assert Resource.query.filter_by(lti_resource_link_id="quiz-2004").one().exam_version.scorm_version == "1.2"
+    context.close()
+
+
+# A package whose SCO is a nested frame that finds the API as pipwerks (Numbas, most authoring tools)
+# does, and reads its saved state synchronously right after Initialize, as Numbas resumes.
+NESTED_OUTER = b"""<!doctype html><html><head><title>Outer</title></head>
+<body><iframe id="sco" src="sco/inner.html" style="width:100%;height:300px"></iframe></body></html>"""
+NESTED_INNER = b"""<!doctype html><html><head><meta charset="utf-8"><title>Inner</title>
+<script>
+function findAPI(win) {
+  for (var tries = 0; win && tries < 500; tries++) {
+    try { if (win.API_1484_11) return win.API_1484_11; } catch (e) { /* another origin: keep climbing */ }
+    if (win.parent == null || win.parent === win) return null;
+    win = win.parent;
+  }
+  return null;
+}
+var api = findAPI(window);
+function show(id, text) { document.getElementById(id).textContent = text; }
+window.onload = function () {
+  if (!api || api.Initialize("") !== "true") return show("state", "no API");
+  var entry = api.GetValue("cmi.entry"), saved = api.GetValue("cmi.suspend_data");
+  var location = api.GetValue("cmi.location"), role = api.GetValue("numbas.user_role");
+  show("state", [entry, saved || "-", location || "-", role || "-", api.GetValue("cmi.objectives._count")].join("|"));
+  document.body.dataset.ready = "yes";
+};
+function answer() {
+  api.SetValue("cmi.objectives.0.id", "q0");
+  api.SetValue("cmi.suspend_data", '{"answers":{"q0":"42"}}');
+  api.SetValue("cmi.location", "q1");
+  api.SetValue("numbas.user_role", "student");
+  show("count", api.GetValue("cmi.objectives._count"));
+  api.Commit("");
+}
+function finish() {
+  api.SetValue("cmi.objectives.0.score.raw", "3");
+  api.SetValue("cmi.objectives.0.score.max", "4");
+  api.SetValue("cmi.score.raw", "3");
+  api.SetValue("cmi.score.max", "4");
+  api.SetValue("cmi.score.scaled", "0.75");
+  api.SetValue("cmi.completion_status", "completed");
+  api.SetValue("cmi.success_status", "passed");
+  api.SetValue("cmi.exit", "normal");
+  api.Terminate("");
+  show("state", "finished");
+}
+</script></head>
+<body><p id="state">loading</p><p id="count"></p>
+<button id="answer" onclick="answer()">Answer</button> <button id="finish" onclick="finish()">Finish</button></body></html>"""
+
+
+def test_a_nested_frame_finds_the_api_and_resumes_where_it_was(server, browser):
+    base_url, app = server
+    package = zip_files({"imsmanifest.xml": MINIMAL_MANIFEST, "index.html": NESTED_OUTER,
+                         "sco/inner.html": NESTED_INNER})
+    factories.exam_resource(Consumer.query.one(), exams.upload(package, title="Nested"), link_id="nested")
+    context, page = launch(browser, base_url, "nested")
+    page.click("#start-attempt")
+    inner = page.frame_locator("#player-frame").frame_locator("#sco")
+    inner.locator('body[data-ready="yes"]').wait_for()
+    assert inner.locator("#state").inner_text() == "ab-initio|-|-|-|0"
+    inner.locator("#answer").click()
+    assert inner.locator("#count").inner_text() == "1"
+    all_saved(page)
+    context.close()
+
+    context, page = launch(browser, base_url, "nested")
+    page.click("text=Resume")
+    inner = page.frame_locator("#player-frame").frame_locator("#sco")
+    inner.locator('body[data-ready="yes"]').wait_for()
+    assert inner.locator("#state").inner_text() == 'resume|{"answers":{"q0":"42"}}|q1|student|1'
+    inner.locator("#finish").click()
+    all_saved(page)
+    page.screenshot(path=ARTIFACTS / f"player-nested-{base_url.split(':')[1].strip('/')}-finished.png")
+    attempt = server_attempt(app, "nested")
+    assert attempt.status == "finished" and attempt.score == pytest.approx(0.75)
     context.close()
