@@ -57,5 +57,7 @@ def from_environment():
         # Package files are served only from this second hostname of the same app (e.g.
         # https://content.exams.example.edu); unset, they are served from the app's own host in an opaque origin.
         "CONTENT_ORIGIN": os.environ.get("CONTENT_ORIGIN") or None,
+        # Origins besides the registered LMSs that may show Examgate in a frame (space-separated).
+        "FRAME_ANCESTORS": os.environ.get("FRAME_ANCESTORS", "").replace(",", " ").split(),
         "DOCS_URL": os.environ.get("DOCS_URL", "https://github.com/examgate/examgate/blob/main/docs/"),
     }

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 
-from . import content_host
+from . import content_host, headers
 from .extensions import csrf, db, jobs, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def create_app(test_config=None):
     csrf.init_app(app)
     jobs.init_app(app)
     content_host.init_app(app)
+    headers.init_app(app)
 
     from .blueprints import register_blueprints
     from .cli import register_commands
