@@ -1,11 +1,12 @@
 """End to end in headless Chromium: launch, answer, suspend, resume elsewhere, finish; and a network cut.
 Each test runs in both content modes: package files from the app's own host, or from a content host."""
 import html
+import re
 
 import pytest
 
 from lti_app.extensions import db
-from lti_app.models import Attempt, Consumer, QuestionScore, Resource
+from lti_app.models import Attempt, CmiElement, Consumer, QuestionScore, Resource
 from lti_app.services import exams
 from tests import factories
 from tests.conftest import ARTIFACTS, serve
@@ -286,4 +287,34 @@ def test_a_nested_frame_finds_the_api_and_resumes_where_it_was(server, browser):
     page.screenshot(path=ARTIFACTS / f"player-nested-{base_url.split(':')[1].strip('/')}-finished.png")
     attempt = server_attempt(app, "nested")
     assert attempt.status == "finished" and attempt.score == pytest.approx(0.75)
+    context.close()
+
+
+def test_a_refused_answer_is_reported_and_the_rest_keep_flowing(server, browser):
+    base_url, app = server
+    context, page = launch(browser, base_url, "quiz-2004")
+    refusals = []
+    page.expose_function("recordRefusal", lambda param: refusals.append(param))
+    page.click("#start-attempt")
+    frame = quiz(page)
+    page.evaluate("document.addEventListener('examgate:refused', e => window.recordRefusal(e.detail.param))")
+    package_frame(page).evaluate("""() => {
+        const api = window.API_1484_11;
+        api.SetValue("cmi.location", "q9");
+        api.SetValue("cmi.suspend_data", "before\\u0000after");
+        api.SetValue("numbas.invented", "x".repeat(70000));
+        api.Commit("");
+    }""")
+    page.locator("#player-message", has_text="was not saved").wait_for()
+    answer(frame, "q0", {"q0p0": "5"})
+    all_saved(page)
+    page.screenshot(path=ARTIFACTS / "player-refused-answer.png")
+    state = server_attempt(app, "quiz-2004").state
+    assert CmiElement.query.filter_by(key="cmi.location", value="q9").count() == 1  # sent with the refused ones
+    assert state["cmi.objectives.0.score.raw"] == "1" and "numbas.invented" not in state
+    assert "\x00" not in state.get("cmi.suspend_data", "")
+    assert len(refusals) == 2 and all(re.fullmatch(r"elements\.\d+\.value", param) for param in refusals)
+    frame.locator("#finish").click()
+    all_saved(page)
+    assert server_attempt(app, "quiz-2004").status == "finished"
     context.close()

@@ -111,7 +111,9 @@
       return response.json().catch(function () { return {}; }).then(function (answer) {
         sending = false;
         if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch, answer);
-        if (response.status >= 400 && response.status < 500 && answer.error) return refused(batch, answer.error);
+        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+          return refused(batch, answer.error || { code: "refused", message: "The server refused some answers (HTTP " + response.status + ")." });
+        }
         retryLater();
       });
     }, function () {
@@ -135,9 +137,16 @@
       showSaving([]);
       return showMessage(error.message);
     }
-    // The server will never take this batch (finished attempt, malformed): drop it and go on.
-    writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
-    if (error.code === "attempt_finished") showMessage(error.message);
+    // The server will never take this batch as it is: drop the one element it names, or the whole
+    // batch (too large, finished attempt), tell the student, and go on with the rest.
+    var named = /^elements\.(\d+)\./.exec(error.param || "");
+    writeQueue(readQueue().map(function (b) {
+      if (b.batch_id !== batch.batch_id) return b;
+      if (!named) return null;
+      b.elements.splice(Number(named[1]), 1);
+      return b.elements.length || b.end ? b : null;
+    }).filter(Boolean));
+    showMessage(error.message);
     send();
   }
 

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import abort, current_app, jsonify, render_template, request, send_from_directory, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.security import safe_join
 
 from ... import tokens
@@ -31,6 +32,7 @@ CONTENT_SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-modals a
 CONTENT_SCRIPTS = ("vendor/cross-frame-api.min.js", "js/content-api.js")
 SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 FILE_MAX_AGE = 24 * 3600
+MAX_COMMIT_BYTES = 4 * 2**20  # above any batch an attempt may store (attempts.MAX_STATE_CHARS)
 REVIEW = "review"
 
 
@@ -188,7 +190,13 @@ def _session(attempt_id, token):
 
 def _json_body():
     """The batch, whatever the content type: a beacon sends text/plain."""
+    request.max_content_length = MAX_COMMIT_BYTES
     try:
         return json.loads(request.get_data(cache=False) or b"null")
+    except RequestEntityTooLarge:
+        raise UserFacingError(f"This save is over {MAX_COMMIT_BYTES // 2**20} MB; it was not saved.", 413,
+                              "commit_too_large") from None
+    except RecursionError:
+        raise UserFacingError("The commit is nested too deeply.", 400, "bad_commit") from None
     except ValueError:
         raise UserFacingError("The commit is not JSON.", 400, "bad_commit") from None
