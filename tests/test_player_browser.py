@@ -318,3 +318,33 @@ def test_a_refused_answer_is_reported_and_the_rest_keep_flowing(server, browser)
     all_saved(page)
     assert server_attempt(app, "quiz-2004").status == "finished"
     context.close()
+
+
+EVENTS = """for (const name of ["examgate:initialized", "examgate:receipt", "examgate:refused"]) {
+    document.addEventListener(name, (event) => {
+        window.examgateEvents = window.examgateEvents || [];
+        window.examgateEvents.push([name, event.detail && event.detail.batch_id ? "batch" : null]);
+    });
+}"""
+
+
+def test_the_player_s_events_for_other_scripts_and_time_up(server, browser):
+    """The contract with the page's other scripts (countdown, finish messages): events on document."""
+    base_url, app = server
+    context, page = launch(browser, base_url, "quiz-2004")
+    context.add_init_script(EVENTS)
+    page.click("#start-attempt")
+    frame = quiz(page)
+    answer(frame, "q0", {"q0p0": "5"})
+    all_saved(page)
+    events = page.evaluate("window.examgateEvents")
+    assert events[0] == ["examgate:initialized", None] and ["examgate:receipt", "batch"] in events
+    package = package_frame(page)
+    package.evaluate("() => window.API_1484_11.SetValue('cmi.location', 'before the end')")
+    page.evaluate("document.dispatchEvent(new CustomEvent('examgate:time-up'))")
+    all_saved(page)
+    assert server_attempt(app, "quiz-2004").state["cmi.location"] == "before the end"  # pending values went
+    package.evaluate("() => { window.API_1484_11.SetValue('cmi.location', 'too late'); window.API_1484_11.Commit(''); }")
+    page.wait_for_timeout(1000)  # the relayed calls have long arrived: nothing may have been sent
+    assert server_attempt(app, "quiz-2004").state["cmi.location"] == "before the end"
+    context.close()
