@@ -259,7 +259,8 @@ function finish() {
 }
 </script></head>
 <body><p id="state">loading</p><p id="count"></p>
-<button id="answer" onclick="answer()">Answer</button> <button id="finish" onclick="finish()">Finish</button></body></html>"""
+<button id="answer" onclick="answer()">Answer</button>
+<button id="finish" onclick="finish()">Finish</button></body></html>"""
 
 
 def test_a_nested_frame_finds_the_api_and_resumes_where_it_was(server, browser):
@@ -344,7 +345,7 @@ def test_the_player_s_events_for_other_scripts_and_time_up(server, browser):
     page.evaluate("document.dispatchEvent(new CustomEvent('examgate:time-up'))")
     all_saved(page)
     assert server_attempt(app, "quiz-2004").state["cmi.location"] == "before the end"  # pending values went
-    package.evaluate("() => { window.API_1484_11.SetValue('cmi.location', 'too late'); window.API_1484_11.Commit(''); }")
+    package.evaluate("() => { const api = window.API_1484_11; api.SetValue('cmi.location', 'too late'); api.Commit(''); }")
     page.wait_for_timeout(1000)  # the relayed calls have long arrived: nothing may have been sent
     assert server_attempt(app, "quiz-2004").state["cmi.location"] == "before the end"
     context.close()

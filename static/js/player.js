@@ -112,7 +112,8 @@
         sending = false;
         if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch, answer);
         if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-          return refused(batch, answer.error || { code: "refused", message: "The server refused some answers (HTTP " + response.status + ")." });
+          return refused(batch, answer.error || { code: "refused", message: "Some answers were refused (HTTP " +
+                                                  response.status + ") and not saved." });
         }
         retryLater();
       });

@@ -9,7 +9,8 @@ TAG = b'<script src="/play/1/t/api.js"></script>'
 @pytest.mark.parametrize("page, expected", [
     (b"<!doctype html><html lang=en><HEAD><meta charset=utf-8><script>x()</script></head>",
      b"<!doctype html><html lang=en><HEAD>" + TAG + b"<meta charset=utf-8><script>x()</script></head>"),
-    (b"<html><header>no head</header><script>x()</script></html>", b"<html>" + TAG + b"<header>no head</header><script>x()</script></html>"),
+    (b"<html><header>no head</header><script>x()</script></html>",
+     b"<html>" + TAG + b"<header>no head</header><script>x()</script></html>"),
     (b"<!DOCTYPE html><p>bare", b"<!DOCTYPE html>" + TAG + b"<p>bare"),
     (b"\xef\xbb\xbf<p>bare", b"\xef\xbb\xbf" + TAG + b"<p>bare"),
     (b"", TAG),
@@ -36,7 +37,8 @@ def test_first_values_are_the_stored_state_what_the_lms_sets_and_the_counts():
 
 
 def test_scorm_12_first_values():
-    values = first_values({"cmi.core.lesson_location": "p3"}, "1.2", lms_values("1.2", "normal", "resume", "s-1", "Ada"))
+    lms = lms_values("1.2", "normal", "resume", "s-1", "Ada")
+    values = first_values({"cmi.core.lesson_location": "p3"}, "1.2", lms)
     assert values["cmi.core.lesson_location"] == "p3" and values["cmi.core.student_name"] == "Ada"
     assert values["cmi.core.entry"] == "resume" and values["cmi.objectives._count"] == "0"
     assert "cmi.comments_from_lms._count" not in values

@@ -64,8 +64,10 @@ def _settings(attempt, token, review):
     state, next_sequence = attempts.resume_state(attempt)
     version, mode = attempt.exam_version, _mode(review)
     entry = "resume" if state else "ab-initio"
-    content_token = tokens.sign(CONTENT_TOKEN, {"a": attempt.id, "m": mode, "e": entry, "d": attempt.deleted_at is not None,
-                                                "o": request.host_url.rstrip("/")})  # the player's origin
+    content_token = tokens.sign(CONTENT_TOKEN, {
+        "a": attempt.id, "m": mode, "e": entry, "d": attempt.deleted_at is not None,
+        "o": request.host_url.rstrip("/"),  # the player's origin: the package's documents talk to it only
+    })
     return {
         "attemptId": attempt.id,
         "version": version.scorm_version,
