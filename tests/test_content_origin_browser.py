@@ -72,7 +72,9 @@ async function read(url) {
 @pytest.fixture(params=MODES)
 def hostile(make_app, request):
     """A superuser, and a finished attempt at an exam whose package attacks whoever opens it."""
-    app = make_app(SERVER_NAME=None, WTF_CSRF_ENABLED=True)
+    # As in production (https): the session cookie goes with cross-site requests, so only the origin
+    # boundary and the CSRF token stand between the package and the session.
+    app = make_app(SERVER_NAME=None, WTF_CSRF_ENABLED=True, SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="None")
     with serve(app) as url:
         url = in_mode(app, url, request.param)
         page = (HOSTILE_PAGE % {"target": json.dumps(url)}).encode()
