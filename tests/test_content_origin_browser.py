@@ -1,7 +1,10 @@
 """A hostile package, in a real Chromium: while a superuser reviews its attempt, its script tries to
 act with the superuser's session. Every try fails, with package files on the app's own host (an
-opaque origin) and on a content host."""
+opaque origin) and on a content host. And only a registered LMS may frame Examgate's pages."""
 import json
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -114,3 +117,47 @@ def test_a_hostile_package_gets_nothing_from_a_reviewing_superuser(hostile, brow
     files_at = "" if mode == "single-host" else url.replace("localhost", "127.0.0.1")
     assert page.locator("#player-frame").get_attribute("src").startswith(f"{files_at}/play/")
     context.close()
+
+
+@contextmanager
+def lms_page(html):
+    """Another origin on this machine (a port of its own) serving one page, as an LMS course page."""
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(html.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def test_only_a_registered_lms_may_frame_examgate(live_server, browser):
+    app, url = live_server
+    page = browser.new_page()
+
+    def framed_text(lms):
+        page.goto(f"{lms}/course")
+        frame = page.locator("#tool").element_handle().content_frame()
+        frame.wait_for_load_state()
+        return frame.evaluate("() => document.body.innerText") if frame.url.startswith(url) else ""
+
+    with lms_page(f'<iframe id="tool" src="{url}/auth/login" width="600" height="400"></iframe>') as lms:
+        assert "Administrator sign in" not in framed_text(lms)
+        factories.consumer()
+        launched = page.context.request.post(f"{url}/lti/launch", max_redirects=0, form=factories.signed_launch(
+            url=f"{url}/lti/launch", launch_presentation_return_url=f"{lms}/mod/lti/return.php"))
+        assert launched.status == 302
+        assert "Administrator sign in" in framed_text(lms)
+        page.screenshot(path=ARTIFACTS / "framed-by-registered-lms.png")
+    page.close()
