@@ -263,25 +263,28 @@ function finish() {
 <button id="finish" onclick="finish()">Finish</button></body></html>"""
 
 
+def open_nested(browser, base_url, button):
+    """Launch, click `button` on the student page; the page and the SCO's frame once it has read its state."""
+    context, page = launch(browser, base_url, "nested")
+    page.click(button)
+    inner = page.frame_locator("#player-frame").frame_locator("#sco")
+    inner.locator('body[data-ready="yes"]').wait_for()
+    return context, page, inner
+
+
 def test_a_nested_frame_finds_the_api_and_resumes_where_it_was(server, browser):
     base_url, app = server
     package = zip_files({"imsmanifest.xml": MINIMAL_MANIFEST, "index.html": NESTED_OUTER,
                          "sco/inner.html": NESTED_INNER})
     factories.exam_resource(Consumer.query.one(), exams.upload(package, title="Nested"), link_id="nested")
-    context, page = launch(browser, base_url, "nested")
-    page.click("#start-attempt")
-    inner = page.frame_locator("#player-frame").frame_locator("#sco")
-    inner.locator('body[data-ready="yes"]').wait_for()
+    context, page, inner = open_nested(browser, base_url, "#start-attempt")
     assert inner.locator("#state").inner_text() == "ab-initio|-|-|-|0"
     inner.locator("#answer").click()
     assert inner.locator("#count").inner_text() == "1"
     all_saved(page)
     context.close()
 
-    context, page = launch(browser, base_url, "nested")
-    page.click("text=Resume")
-    inner = page.frame_locator("#player-frame").frame_locator("#sco")
-    inner.locator('body[data-ready="yes"]').wait_for()
+    context, page, inner = open_nested(browser, base_url, "text=Resume")
     assert inner.locator("#state").inner_text() == 'resume|{"answers":{"q0":"42"}}|q1|student|1'
     inner.locator("#finish").click()
     all_saved(page)
