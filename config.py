@@ -38,6 +38,11 @@ def _bool(value):
     return value.lower() in ("1", "true", "yes", "on")
 
 
+def _origins(value):
+    """Space- or comma-separated origins."""
+    return value.replace(",", " ").split()
+
+
 def _path(value):
     """A folder; a relative one is relative to the project root."""
     return str(ROOT / value)
@@ -88,6 +93,8 @@ SETTINGS = (
     Setting("LOGIN_FAILURES_PER_ACCOUNT", "10", int),
     Setting("LOGIN_FAILURES_PER_ADDRESS", "50", int),
     Setting("LOGIN_FAILURE_WINDOW_SECONDS", "900", int),
+    Setting("CONTENT_ORIGIN", None),
+    Setting("FRAME_ANCESTORS", None, _origins),
 )
 
 

@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .content_host import on_content_host, plain_error
+
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +31,8 @@ def wants_json():
 
 
 def error_response(status, title, message, code=None, param=None):
+    if on_content_host():
+        return plain_error(status, message)
     if wants_json():
         body = {"error": {"code": code or title.lower().replace(" ", "_"), "message": message, "param": param}}
         return jsonify(body), status

@@ -108,16 +108,16 @@ def test_a_second_window_takes_over(world):
     assert send(attempt, 1, [("cmi.location", "q1")]).status == "open"
 
 
-@pytest.mark.parametrize("payload, param", [
-    ([], None), ({"sequence": 1, "elements": []}, "batch_id"),
-    ({"batch_id": "b", "sequence": "1", "elements": []}, "sequence"),
-    ({"batch_id": "b", "sequence": 1, "elements": {}}, "elements"),
-    ({"batch_id": "b", "sequence": 1, "elements": [{"value": 1}]}, "elements"),
+@pytest.mark.parametrize("payload, param, status", [
+    ([], None, 400), ({"sequence": 1, "elements": []}, "batch_id", 400),
+    ({"batch_id": "b", "sequence": "1", "elements": []}, "sequence", 400),
+    ({"batch_id": "b", "sequence": 1, "elements": {}}, "elements", 400),
+    ({"batch_id": "b", "sequence": 1, "elements": [{"key": "cmi.location"}, {"value": 1}]}, "elements.1.key", 422),
 ])
-def test_malformed_batches_are_refused_by_name(payload, param):
+def test_malformed_batches_are_refused_by_name(payload, param, status):
     with pytest.raises(UserFacingError) as error:
         attempts.parse_batch(payload)
-    assert error.value.param == param and error.value.status == 400
+    assert error.value.param == param and error.value.status == status
 
 
 def test_empty_collections_are_skipped():

@@ -5,6 +5,7 @@ attempt row, records the batch once, appends its elements in one insert, updates
 once, and touches question scores and the score only when the package's numbers changed.
 """
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -23,8 +24,14 @@ log = logging.getLogger(__name__)
 # Saves already on their way when time runs out are kept and still count.
 DEADLINE_GRACE = timedelta(minutes=2)
 
+# What one attempt may store. A value: SCORM 2004's largest (cmi.suspend_data, 64,000 characters).
+# The state document, rewritten by every commit: far above a large Numbas exam (~200 kB), far below
+# what would slow every later commit down.
 MAX_ELEMENTS = 5000
+MAX_VALUE_CHARS = 64000
+MAX_STATE_CHARS = 2_000_000
 MAX_SEQUENCE = 2**31 - 1
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no text column takes them
 SUSPEND = "suspend"
 
 
@@ -164,29 +171,49 @@ def _check_open(rights: Access):
 # --- commits -------------------------------------------------------------------------------------
 
 def parse_batch(payload) -> Batch:
-    """A batch as the player sends it; anything malformed is refused by name."""
+    """A batch as the player sends it; anything malformed is refused by name (param: the batch's
+    field, or `elements.N.key` / `elements.N.value` for one element, which the player then drops)."""
     if not isinstance(payload, dict):
         raise _bad("The commit is not a JSON object.", None)
     batch_id, sequence, elements = payload.get("batch_id"), payload.get("sequence"), payload.get("elements")
     if not isinstance(batch_id, str) or not 0 < len(batch_id) <= 64:
         raise _bad("batch_id must be a string of at most 64 characters.", "batch_id")
+    if UNSTORABLE.search(batch_id):
+        raise UserFacingError("batch_id contains a character that cannot be saved (U+0000 or a broken character).",
+                              422, "bad_batch_id", "batch_id")
     if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence <= MAX_SEQUENCE:
         raise _bad("sequence must be a whole number.", "sequence")
-    if not isinstance(elements, list) or len(elements) > MAX_ELEMENTS:
-        raise _bad(f"elements must be a list of at most {MAX_ELEMENTS}.", "elements")
+    if not isinstance(elements, list):
+        raise _bad("elements must be a list.", "elements")
+    if len(elements) > MAX_ELEMENTS:
+        raise UserFacingError(f"This save holds {len(elements)} answers; at most {MAX_ELEMENTS} can be saved "
+                              "at once.", 413, "too_many_elements", "elements")
     end = payload.get("end")
     if end not in (None, "terminate", "unload"):
         raise _bad("end must be terminate, unload or null.", "end")
-    return Batch(batch_id, sequence, tuple(filter(None, map(_element, elements))), end)
+    return Batch(batch_id, sequence, tuple(filter(None, (_element(n, item) for n, item in enumerate(elements)))), end)
 
 
-def _element(item):
-    if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not 0 < len(item["key"]) <= 255:
-        raise _bad("Each element needs a key of at most 255 characters.", "elements")
+def _element(n, item):
+    key = item.get("key") if isinstance(item, dict) else None
+    if not isinstance(key, str) or not 0 < len(key) <= 255 or UNSTORABLE.search(key):
+        raise _refused_element(n, "key", "An answer's name must be text of at most 255 characters "
+                                         "without control characters such as U+0000.")
     value = item.get("value")
     if isinstance(value, (dict, list)):  # scorm-again flattens empty collections to {}
         return None
-    return Element(item["key"], "" if value is None else str(value), _client_time(item.get("client_time")))
+    value = "" if value is None else str(value)
+    if len(value) > MAX_VALUE_CHARS:
+        raise _refused_element(n, "value", f"The answer {key} is {len(value)} characters long; "
+                                           f"at most {MAX_VALUE_CHARS} can be saved. It was not saved.")
+    if UNSTORABLE.search(value):
+        raise _refused_element(n, "value", f"The answer {key} contains a character that cannot be saved "
+                                           "(U+0000 or a broken character). It was not saved.")
+    return Element(key, value, _client_time(item.get("client_time")))
+
+
+def _refused_element(n, field, message):
+    return UserFacingError(message, 422, "bad_element", f"elements.{n}.{field}")
 
 
 def _client_time(value):
@@ -211,6 +238,7 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
+    _check_size(attempt, batch)
     if not _record_batch(attempt, batch):
         receipt = _receipt(attempt, batch, duplicate=True)
         db.session.rollback()
@@ -227,6 +255,19 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
         if attempt.status == "finished":
             receipts.attempt_finished(attempt)
     return receipt
+
+
+def _check_size(attempt, batch):
+    """Refuse a batch that would make the attempt's state larger than it may be."""
+    state = attempt.state or {}
+    size = sum(len(key) + len(value) for key, value in state.items())
+    for element in {element.key: element for element in batch.elements}.values():
+        old = state.get(element.key)
+        size += len(element.value) - (len(old) if old is not None else -len(element.key))
+    if size > MAX_STATE_CHARS:
+        log.warning("attempt %s: batch refused, the state would hold %s characters", attempt.id, size)
+        raise UserFacingError(f"These answers would make this attempt larger than the {MAX_STATE_CHARS:,} "
+                              "characters it may hold. They were not saved.", 413, "attempt_too_large")
 
 
 def _record_batch(attempt, batch) -> bool:
