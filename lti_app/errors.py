@@ -42,7 +42,9 @@ def error_response(status, title, message, code=None, param=None):
 def refuse_nul_characters():
     """No text stored or searched may hold U+0000 (PostgreSQL refuses it): refuse it in the address or a
     form field before anything reads it. Uploaded files are not fields and are left alone."""
-    for values in (request.args, request.form):
+    # Only a form's body is read here: reading another (a player's commit) would fix its size limit too early.
+    fields = (request.args, request.form) if request.want_form_data_parsed else (request.args,)
+    for values in fields:
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
                 shown = name.replace("\x00", "")
