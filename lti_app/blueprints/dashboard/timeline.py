@@ -18,6 +18,7 @@ def attempt(attempt_id):
         mark.item_id: f"{mark.kind.capitalize()} {mark.item_id}" for mark in marks}
     moment = _moment(request.args.get("at", ""))
     return page("dashboard/attempt.html", "dashboard/_attempt.html", attempt=attempt, marks=marks,
+                total=marking.attempt_total(attempt, marks=marks),
                 remark_form=remark_form, discount_form=discount_form, events=timeline.attempt_timeline(attempt),
                 outcome=timeline.outcome_for(attempt),
                 receipt=receipts.receipt_code(attempt), moment=moment,
