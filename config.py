@@ -48,6 +48,11 @@ def from_environment():
         "OUTCOME_TIMEOUT_SECONDS": float(os.environ.get("OUTCOME_TIMEOUT_SECONDS", "10")),
         "OUTCOME_RETRY_INTERVALS": _seconds_list("OUTCOME_RETRY_INTERVALS", "10,30,60,300,900,1800,3600"),
         "OUTCOME_SWEEP_SECONDS": _int("OUTCOME_SWEEP_SECONDS", 60),
+        # Saves sent before time ran out may arrive this much later and still count.
+        "DEADLINE_GRACE_SECONDS": _int("DEADLINE_GRACE_SECONDS", 120),
+        "OVERDUE_SWEEP_SECONDS": _int("OVERDUE_SWEEP_SECONDS", 60),
+        # How long the player waits for the exam package to call Initialize before telling the student.
+        "PACKAGE_START_SECONDS": _int("PACKAGE_START_SECONDS", 45),
         "SESSION_COOKIE_SECURE": scheme == "https",
         # An LMS shows the tool in an iframe: the session cookie must be sent cross-site there.
         "SESSION_COOKIE_SAMESITE": "None" if scheme == "https" else "Lax",

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import request
 
-from ...services import marking, receipts, timeline
+from ...services import attempts, marking, receipts, timeline
 from . import bp
 from .forms import DiscountForm, RemarkForm, as_utc
 from .layout import attempt_or_404, page
@@ -12,6 +12,7 @@ from .layout import attempt_or_404, page
 @bp.get("/attempts/<int:attempt_id>")
 def attempt(attempt_id):
     attempt = attempt_or_404(attempt_id)
+    attempts.end_if_overdue(attempt)
     marks = marking.item_marks(attempt)
     remark_form, discount_form = RemarkForm(), DiscountForm()
     remark_form.item.choices = discount_form.item.choices = {

@@ -33,8 +33,12 @@ def play(attempt_id):
                   and viewer.is_learner_on(attempt.resource))
     if not (as_student or viewer.teaches(attempt.resource.context)) or (as_student and attempt.deleted_at):
         abort(404)
+    attempts.end_if_overdue(attempt)
     review = not as_student or attempt.status != "open" or request.args.get("mode") == REVIEW
     if review and not attempts.may_review(attempt, as_student):
+        if attempt.end_reason == "time_up":
+            raise UserFacingError("Time is up: this attempt has ended, and what you saved in time was handed in.",
+                                  409, "time_up")
         raise UserFacingError("Reviewing finished attempts is not allowed for this exam.", 403, "no_review")
     session_key = "" if review else attempts.open_session(attempt)
     token = tokens.sign(PLAYER_TOKEN, {"a": attempt.id, "s": session_key, "m": REVIEW if review else "normal"})

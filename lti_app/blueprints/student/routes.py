@@ -21,6 +21,7 @@ def resource(resource_id):
     if not viewer.is_authenticated:
         return render_template("player/no_session.html"), 401
     resource = _learner_resource(resource_id)
+    attempts.end_overdue(resource_id=resource.id, user_id=viewer.user.id)
     rows = attempts.student_attempts(resource, viewer.user)
     remarked = {r.attempt_id for r in Remark.query.filter(Remark.attempt_id.in_([a.id for a in rows]))}
     totals = {attempt.id: marking.attempt_total(attempt) for attempt in rows if attempt.score is not None}
