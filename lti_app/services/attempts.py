@@ -273,7 +273,7 @@ def _insert(model):
 
 def _receipt(attempt, batch, duplicate, late):
     return Receipt(batch.batch_id, batch.sequence, duplicate, attempt.status, attempt.score, late,
-                   ending(attempt) if batch.end or attempt.status != "open" else {})
+                   {"end": batch.end, **ending(attempt)} if batch.end or attempt.status != "open" else {})
 
 
 def _was_late(attempt, batch):
@@ -448,6 +448,17 @@ def _upsert_question_scores(rows):
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
         set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}), rows)
+
+
+def package_not_started(attempt_id: int, session_key: str):
+    """The player saw no Initialize from the package in time: record it for the instructor's attempt page."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.deleted_at is not None or attempt.session_key != session_key:
+        raise UserFacingError("This attempt is not open in this window.", 409, "superseded")
+    attempt.package_not_started_at = utcnow()
+    db.session.commit()
+    log.warning("attempt %s: the exam package did not start in the student's browser (user %s)",
+                attempt.id, attempt.user_id)
 
 
 # --- delete and restore --------------------------------------------------------------------------

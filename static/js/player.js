@@ -30,6 +30,12 @@
   var retryTimer = null;
   var windowId = newBatchId();
   var adopted = {};  // batch ids left by earlier windows, sent by this one
+  var timeUp = false;  // player_clock.js said the time is up: nothing new is saved
+
+  // player_clock.js listens to these (examgate:initialized, examgate:receipt, examgate:refused)
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  }
 
   // --- the batch queue, shared by every window of this attempt through localStorage ---
 
@@ -59,7 +65,7 @@
   }
 
   function track(key, value) {
-    if (review) return;
+    if (review || timeUp) return;
     pending = pending.filter(function (element) { return element.key !== key; });
     pending.push({ key: key, value: String(value), client_time: Date.now() });
   }
@@ -95,7 +101,7 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         sending = false;
-        if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch);
+        if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch, answer);
         if (response.status >= 400 && response.status < 500 && answer.error) return refused(batch, answer.error);
         retryLater();
       });
@@ -105,13 +111,15 @@
     });
   }
 
-  function acknowledged(batch) {
+  function acknowledged(batch, answer) {
     retries = 0;
+    if (batch.window === windowId) emit("examgate:receipt", answer);  // not for batches an earlier window left
     writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
     send();
   }
 
   function refused(batch, error) {
+    emit("examgate:refused", error);
     if (error.code === "superseded" || error.code === "bad_token") {
       stopped = true;
       writeQueue(readQueue().filter(function (b) { return b.window !== windowId; }));
@@ -192,10 +200,16 @@
     var api = scorm12 ? new window.Scorm12API(options) : new window.Scorm2004API(options);
     api.loadFromFlattenedJSON(restoredState(), "");
     var names = scorm12
-      ? { set: "LMSSetValue", get: "LMSGetValue", commit: "LMSCommit", end: "LMSFinish" }
-      : { set: "SetValue", get: "GetValue", commit: "Commit", end: "Terminate" };
+      ? { init: "LMSInitialize", set: "LMSSetValue", get: "LMSGetValue", commit: "LMSCommit", end: "LMSFinish" }
+      : { init: "Initialize", set: "SetValue", get: "GetValue", commit: "Commit", end: "Terminate" };
+    var init = api[names.init].bind(api);
     var set = api[names.set].bind(api), get = api[names.get].bind(api);
     var commit = api[names.commit].bind(api), end = api[names.end].bind(api);
+    api[names.init] = function (parameter) {
+      var result = init(parameter);
+      if (String(result) === "true") emit("examgate:initialized");
+      return result;
+    };
     api[names.set] = function (key, value) {
       if (EXTRA.test(key)) {
         extras[key] = String(value);
@@ -232,6 +246,10 @@
   else window.API_1484_11 = api;
 
   window.addEventListener("pagehide", sendEverythingNow);
+  document.addEventListener("examgate:time-up", function () {
+    flush(null);  // what was answered in time goes now; the server takes it within its grace
+    timeUp = sessionEnded = true;
+  });
   window.addEventListener("online", send);
   window.addEventListener("storage", function (event) {
     if (event.key === storageKey) showSaving(readQueue().filter(mine));

@@ -6,12 +6,13 @@ the window's session key (a newer window replaces it) and the mode (normal or re
 """
 import json
 
-from flask import abort, jsonify, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, jsonify, render_template, request, send_from_directory, url_for
 
 from ... import tokens
 from ...errors import UserFacingError
 from ...extensions import csrf
 from ...models import Attempt
+from ...models.base import utcnow
 from ...scorm.package import content_type_for
 from ...services import access_changes, attempts, exams
 from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
@@ -44,8 +45,7 @@ def play(attempt_id):
     token = tokens.sign(PLAYER_TOKEN, {"a": attempt.id, "s": session_key, "m": REVIEW if review else "normal"})
     back = "student.resource" if as_student else "dashboard.resource"
     return render_template("player/play.html", attempt=attempt, review=review,
-                           deadline=None if review else access_changes.attempt_deadline(attempt),
-                           settings=_settings(attempt, token, review),
+                           settings=_settings(attempt, token, review), clock=_clock(attempt, token, review),
                            back_url=url_for(back, resource_id=attempt.resource_id,
                                             **{LAUNCH_TOKEN_PARAM: request.args.get(LAUNCH_TOKEN_PARAM)}))
 
@@ -65,6 +65,15 @@ def _settings(attempt, token, review):
         "launchUrl": _launch_url(attempt, token, version.launch_path),
         "autocommitSeconds": 5,
     }
+
+
+def _clock(attempt, token, review):
+    """What player_clock.js needs: the deadline, the server's time (the student's clock may be wrong),
+    how long a package may take to start, and where to report one that does not."""
+    deadline = None if review else access_changes.attempt_deadline(attempt)
+    return {"review": review, "deadline": deadline.isoformat() if deadline else None,
+            "serverNow": utcnow().isoformat(), "startSeconds": current_app.config["PACKAGE_START_SECONDS"],
+            "notStartedUrl": url_for("player.not_started", attempt_id=attempt.id, token=token)}
 
 
 def _launch_url(attempt, token, launch_path):
@@ -93,8 +102,26 @@ def commit(attempt_id):
         batch = attempts.parse_batch(_json_body())
         return jsonify(attempts.commit(attempt_id, session["s"], batch).as_json())
     except UserFacingError as error:
-        return jsonify(result=False, error={"code": error.code, "message": error.message,
-                                            "param": error.param}), error.status
+        return _refusal(error)
+
+
+@bp.post("/play/<int:attempt_id>/not-started")
+@csrf.exempt  # as the commit: the signed token in the URL is the protection
+def not_started(attempt_id):
+    """The player reports a package that never called Initialize."""
+    try:
+        session = _session(attempt_id, request.args.get("token"))
+        if session["m"] == REVIEW:
+            raise UserFacingError("This attempt is open for review: nothing is recorded.", 409, "review_session")
+        attempts.package_not_started(attempt_id, session["s"])
+        return jsonify(result=True)
+    except UserFacingError as error:
+        return _refusal(error)
+
+
+def _refusal(error):
+    return jsonify(result=False, error={"code": error.code, "message": error.message,
+                                        "param": error.param}), error.status
 
 
 def _session(attempt_id, token):
