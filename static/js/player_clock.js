@@ -104,7 +104,9 @@
       var points = score(receipt);
       var what = receipt.end_reason === "time_up" ? "Time is up: handed in at " : "Handed in at ";
       if (!wasOver || receipt.receipt_code) {
-        say("ok", what + clockTime(Date.parse(receipt.finished_at)) + (points ? " — your score " + points : "") + ".",
+        say(receipt.late ? "bad" : "ok", what + clockTime(Date.parse(receipt.finished_at)) +
+            (points ? " — your score " + points : "") + "." +
+            (receipt.late ? " Answers sent after that are kept for your instructor but do not count." : ""),
             receipt.receipt_code);
       }
     } else if (receipt.end === "terminate" && receipt.status === "open" && !over) {
