@@ -1,20 +1,15 @@
 """Strict deadlines: late batches are kept but never scored, the server ends overdue attempts itself and
 sends their in-time score once, and batches overtaken by the finishing one still count."""
-import json
-import re
-import uuid
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rq.cron import CronScheduler
 
 from lti_app.extensions import db, jobs
-from lti_app.models import Attempt, CmiElement, CommitBatch, Consumer, Resource
+from lti_app.models import Attempt, CmiElement, CommitBatch, Resource
 from lti_app.models.base import utcnow
 from lti_app.services import attempts, timeline
-from tests import factories
-from tests.lms.outcome_service import LocalLms
+from tests.test_scoring import commit, moodle, sit  # noqa: F401 (moodle: a fixture used here)
 
 GRACE = timedelta(seconds=120)  # DEADLINE_GRACE_SECONDS's default
 Q0_RIGHT = [("cmi.objectives.0.id", "q0"), ("cmi.objectives.0.score.raw", "1"), ("cmi.objectives.0.score.max", "1"),
@@ -24,29 +19,9 @@ Q1_RIGHT = [("cmi.objectives.1.id", "q1"), ("cmi.objectives.1.score.raw", "2"), 
 
 
 @pytest.fixture
-def moodle(app):
-    with LocalLms("moodle") as lms:
-        factories.consumer(key=lms.key, secret=lms.secret)
-        yield lms
-
-
-@pytest.fixture
 def sitting(client, moodle):
     """A learner from the local LMS with an open attempt on a 30-minute exam reported on completion."""
-    factories.exam_resource(Consumer.query.one(), factories.uploaded_exam(), time_limit_minutes=30,
-                            report_mode="on_completion")
-    landing = factories.launch(client, key=moodle.key, secret=moodle.secret, lis_result_sourcedid="sid-ada",
-                               lis_outcome_service_url=moodle.url)
-    lt = parse_qs(urlsplit(landing.location).query)["lt"][0]
-    page = client.get(client.post("/resources/1/attempts", data={"lt": lt}).location)
-    settings = json.loads(re.search(rb'id="player-settings">(.*?)</script>', page.data, re.S).group(1))
-    return lt, settings
-
-
-def send(client, settings, sequence, elements, end=None):
-    body = {"batch_id": uuid.uuid4().hex, "sequence": sequence, "end": end,
-            "elements": [{"key": key, "value": value} for key, value in elements]}
-    return client.post(settings["commitUrl"], data=json.dumps(body), content_type="text/plain")
+    return sit(client, moodle, time_limit_minutes=30)
 
 
 def started_ago(delta):
@@ -62,9 +37,9 @@ def fresh_attempt():
 
 def test_a_batch_after_the_deadline_and_grace_is_kept_as_late_and_not_scored(client, sitting, moodle, run_jobs):
     _, settings = sitting
-    assert send(client, settings, 1, Q0_RIGHT).json["score"] == pytest.approx(1 / 7)
+    assert commit(client, settings, 1, Q0_RIGHT).json["score"] == pytest.approx(1 / 7)
     started_ago(timedelta(minutes=30) + GRACE + timedelta(seconds=5))
-    late = send(client, settings, 2, Q1_RIGHT)
+    late = commit(client, settings, 2, Q1_RIGHT)
     assert late.status_code == 200 and late.json["late"] is True and late.json["status"] == "finished"
     assert late.json["score"] == pytest.approx(1 / 7)
     attempt = fresh_attempt()
@@ -77,7 +52,7 @@ def test_a_batch_after_the_deadline_and_grace_is_kept_as_late_and_not_scored(cli
     assert "Commit 2 arrived after the deadline: 5 values kept, not scored" in titles
     assert "Attempt 1 finished when its time ran out" in titles
     # still late on a second send (a retry), and nothing later counts either
-    assert send(client, settings, 3, [("cmi.score.raw", "7")]).json["late"] is True
+    assert commit(client, settings, 3, [("cmi.score.raw", "7")]).json["late"] is True
     assert fresh_attempt().score == pytest.approx(1 / 7)
     run_jobs()
     assert [received.score for received in moodle.scores["sid-ada"]] == [pytest.approx(1 / 7)]
@@ -86,14 +61,14 @@ def test_a_batch_after_the_deadline_and_grace_is_kept_as_late_and_not_scored(cli
 def test_a_batch_within_the_grace_still_counts(client, sitting):
     _, settings = sitting
     started_ago(timedelta(minutes=30) + GRACE - timedelta(seconds=10))
-    receipt = send(client, settings, 1, Q0_RIGHT).json
+    receipt = commit(client, settings, 1, Q0_RIGHT).json
     assert receipt["late"] is False and receipt["score"] == pytest.approx(1 / 7)
     assert fresh_attempt().status == "open"
 
 
 def test_the_job_ends_an_abandoned_attempt_and_sends_its_in_time_score_once(client, sitting, moodle, run_jobs):
     lt, settings = sitting
-    send(client, settings, 1, Q0_RIGHT)
+    commit(client, settings, 1, Q0_RIGHT)
     run_jobs()
     assert moodle.scores["sid-ada"] == []  # reported on completion: nothing yet
     started_ago(timedelta(minutes=29))
@@ -137,20 +112,20 @@ def test_the_overdue_sweep_is_a_cron_job(app):
 
 def test_a_batch_overtaken_by_the_finishing_one_still_counts(client, sitting, moodle, run_jobs):
     _, settings = sitting
-    send(client, settings, 1, Q0_RIGHT)
-    finished = send(client, settings, 3, [("cmi.completion_status", "completed"), ("cmi.exit", "normal")],
+    commit(client, settings, 1, Q0_RIGHT)
+    finished = commit(client, settings, 3, [("cmi.completion_status", "completed"), ("cmi.exit", "normal")],
                     end="terminate")
     assert finished.json["status"] == "finished" and finished.json["score"] == pytest.approx(1 / 7)
     assert finished.json["receipt_code"].startswith("EG-1-") and (finished.json["raw"], finished.json["max"]) == (1, 7)
     run_jobs()
-    overtaken = send(client, settings, 2, Q1_RIGHT + [("cmi.completion_status", "incomplete")])
+    overtaken = commit(client, settings, 2, Q1_RIGHT + [("cmi.completion_status", "incomplete")])
     assert overtaken.status_code == 200 and overtaken.json["score"] == pytest.approx(3 / 7)
     attempt = fresh_attempt()
     assert attempt.status == "finished" and attempt.score == pytest.approx(3 / 7)
     assert attempt.completion_status == "completed"  # set by the later batch 3: an older value never wins
     run_jobs()
     assert [received.score for received in moodle.scores["sid-ada"]] == [pytest.approx(1 / 7), pytest.approx(3 / 7)]
-    after = send(client, settings, 4, [("cmi.score.raw", "7")])
+    after = commit(client, settings, 4, [("cmi.score.raw", "7")])
     assert after.status_code == 409 and after.json["error"]["code"] == "attempt_finished"
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ from lti_app.services import marking, remarking, reports
 from tests import factories
 from tests.lms.outcome_service import LocalLms
 from tests.packages.build import quiz12_zip, quiz2004_zip
+from tests.test_player import open_player
 
 # (question id, [(part id, marks)]) as in the demo quiz: 1 + 2 + 1 + 3 = 7 marks
 QUIZ = [("q0", [("q0p0", 1)]), ("q1", [("q1p0", 1), ("q1p1", 1)]), ("q2", [("q2p0", 1)]),
@@ -70,37 +72,34 @@ def moodle(app):
         yield lms
 
 
-def sit(client, lms, package):
-    """A learner launched from the local LMS, with an attempt open in the player; (lt, settings)."""
+def sit(client, lms, package=None, **settings):
+    """A learner launched from the local LMS, with an attempt open in the player on a resource running
+    `package` (the demo quiz unless given) with `settings`, reported on completion; (lt, player settings)."""
     factories.exam_resource(Consumer.query.one(), factories.uploaded_exam(data=package),
-                            report_mode="on_completion")
+                            **{"report_mode": "on_completion", **settings})
     landing = factories.launch(client, key=lms.key, secret=lms.secret, lis_result_sourcedid="sid-ada",
                                lis_outcome_service_url=lms.url)
     lt = parse_qs(urlsplit(landing.location).query)["lt"][0]
-    started = client.post("/resources/1/attempts", data={"lt": lt})
-    page = client.get(started.location)
-    settings = json.loads(re.search(rb'id="player-settings">(.*?)</script>', page.data, re.S).group(1))
-    return lt, settings
+    return lt, open_player(client, lt)
 
 
 def commit(client, settings, sequence, elements, end=None):
-    body = {"batch_id": f"b{sequence}", "sequence": sequence, "end": end,
+    """One batch to the commit endpoint; the response."""
+    body = {"batch_id": uuid.uuid4().hex, "sequence": sequence, "end": end,
             "elements": [{"key": key, "value": value} for key, value in elements]}
-    response = client.post(settings["commitUrl"], data=json.dumps(body), content_type="text/plain")
-    assert response.status_code == 200, response.json
-    return response.json
+    return client.post(settings["commitUrl"], data=json.dumps(body), content_type="text/plain")
 
 
 @pytest.mark.parametrize("version, package", [("2004", quiz2004_zip), ("1.2", quiz12_zip)])
 def test_one_of_seven_marks_is_one_seventh_everywhere(client, moodle, run_jobs, version, package):
     lt, settings = sit(client, moodle, package())
     commit(client, settings, 1, describe(version))
-    mid_exam = commit(client, settings, 2, answer_question_1(version))
+    mid_exam = commit(client, settings, 2, answer_question_1(version)).json
     assert mid_exam["score"] == pytest.approx(1 / 7)  # the earned fraction of the whole exam
     student_page = client.get("/resources/1", query_string={"lt": lt}).data.decode()
     assert re.search(r"in progress.*?14%\s*<span class=\"muted\">\(1 / 7\)", student_page, re.S)
 
-    done = commit(client, settings, 3, finish(version), end="terminate")
+    done = commit(client, settings, 3, finish(version), end="terminate").json
     assert done["status"] == "finished" and done["score"] == pytest.approx(1 / 7)
     run_jobs()
     assert [received.score for received in moodle.scores["sid-ada"]] == [pytest.approx(1 / 7)]
