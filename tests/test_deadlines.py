@@ -138,3 +138,11 @@ def test_the_student_page_says_how_long_and_until_when(client, sitting):
     closes = resource.available_until.strftime("%d %B %Y at %H:%M")
     assert f"Open until {closes} UTC" in page
     assert f"You have 1 hour 30 minutes from the moment you start, and must hand in by {closes} UTC" in page
+
+
+def test_within_the_grace_the_student_page_offers_no_resume(client, sitting):
+    lt, _ = sitting
+    started_ago(timedelta(minutes=30, seconds=10))
+    page = client.get("/resources/1", query_string={"lt": lt}).data.decode()
+    assert "time is up: being handed in" in page and "Resume" not in page
+    assert fresh_attempt().status == "open"  # saves sent in time may still arrive

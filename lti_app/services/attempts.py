@@ -340,8 +340,12 @@ def _apply(attempt, batch, now) -> bool:
 
 def overdue(attempt, now=None) -> bool:
     """Past its deadline (time limit or closing, with access changes), grace included."""
+    return past_deadline(attempt, now, _grace())
+
+
+def past_deadline(attempt, now=None, grace=timedelta(0)) -> bool:
     ends = access_changes.attempt_deadline(attempt)
-    return ends is not None and (now or utcnow()) > ends + _grace()
+    return ends is not None and (now or utcnow()) > ends + grace
 
 
 def _grace():

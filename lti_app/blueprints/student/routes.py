@@ -25,8 +25,10 @@ def resource(resource_id):
     rows = attempts.student_attempts(resource, viewer.user)
     remarked = {r.attempt_id for r in Remark.query.filter(Remark.attempt_id.in_([a.id for a in rows]))}
     totals = {attempt.id: marking.attempt_total(attempt) for attempt in rows if attempt.score is not None}
+    # within the grace after its deadline an attempt is still open on the server, but no longer resumable
+    time_up = {attempt.id for attempt in rows if attempt.status == "open" and attempts.past_deadline(attempt)}
     return render_template("student/resource.html", resource=resource, viewer=viewer, attempts=rows,
-                           remarked=remarked, totals=totals, access=attempts.access(resource, viewer.user),
+                           remarked=remarked, totals=totals, time_up=time_up, access=attempts.access(resource, viewer.user),
                            lt=request.values.get(LAUNCH_TOKEN_PARAM))
 
 
