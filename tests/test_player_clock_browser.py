@@ -17,6 +17,7 @@ from tests.test_player_browser import all_saved, answer, launch, quiz
 
 pytestmark = pytest.mark.browser
 ZONE = "America/Sao_Paulo"  # UTC-3 all year: the times shown must not be UTC
+CLOSES = (utcnow() + timedelta(days=3)).replace(hour=1, minute=30, second=0, microsecond=0)  # 22:30 the day before there
 # A package whose page waits on a script that never loads (as Numbas on MathJax from an unreachable CDN).
 NEVER_STARTS = zip_files({"imsmanifest.xml": MINIMAL_MANIFEST, "index.html": (
     b'<html><body><p id="loading">Loading...</p><script src="http://127.0.0.1:9/unreachable.js"></script>'
@@ -30,7 +31,8 @@ def server(make_app):
         consumer = factories.consumer()
         quiz_version = exams.upload(quiz2004_zip(), title="Quiz 2004")
         factories.exam_resource(consumer, quiz_version, link_id="untimed")
-        factories.exam_resource(consumer, quiz_version, link_id="six-minutes", time_limit_minutes=6)
+        factories.exam_resource(consumer, quiz_version, link_id="six-minutes", time_limit_minutes=6,
+                                available_until=CLOSES)
         factories.exam_resource(consumer, quiz_version, link_id="one-minute", time_limit_minutes=1)
         factories.exam_resource(consumer, exams.upload(NEVER_STARTS, title="Never starts"), link_id="broken")
         yield url, app
@@ -121,7 +123,13 @@ def test_finishing_says_handed_in_with_the_score_and_the_receipt_code(server, br
 
 def test_save_and_leave_says_until_when_the_student_can_come_back(server, browser):
     base_url, _ = server
-    context, page = start(browser, base_url, "six-minutes")
+    context, page = launch(browser, base_url, "six-minutes", timezone_id=ZONE, locale="en-GB")
+    availability = page.locator("#availability").inner_text()
+    local_close = CLOSES.astimezone(ZoneInfo(ZONE))
+    assert f"Open until {local_close:%A, %-d %B %Y} at {local_close:%H:%M} GMT-3." in availability
+    assert "You have 6 minutes from the moment you start" in availability
+    page.screenshot(path=ARTIFACTS / "student-time-limit.png")
+    page.click("#start-attempt")
     frame = quiz(page)
     answer(frame, "q0", {"q0p0": "5"})
     frame.locator("#save").click()
