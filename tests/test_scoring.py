@@ -174,3 +174,9 @@ def test_re_marking_a_part_moves_its_questions_row(classroom):
     marks = {mark.item_id: mark for mark in marking.item_marks(classroom.attempt)}
     assert marks["q0"].raw == 2 and marks["q0"].package_raw == 1
     assert classroom.attempt.score == pytest.approx(1.0)
+
+
+def test_a_scaled_score_with_a_raw_score_but_no_maximum_is_the_package_total(classroom):
+    attempt = factories.attempt(classroom.resource, classroom.classmate, questions={"q0": (1, 1), "q1": (0, 1)},
+                                raw_score=1, max_score=None, state={"cmi.score.raw": "1", "cmi.score.scaled": "0.2"})
+    assert marking.attempt_score(attempt) == pytest.approx(0.2)

@@ -137,14 +137,14 @@ def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
     earned_change = sum(mark.counted_raw - (mark.package_raw or 0.0) for mark in counted)
     maximum_change = sum(mark.counted_max - (mark.max or 0.0) for mark in counted)
     questions_maximum = sum(mark.max or 0.0 for mark in counted)
-    scaled = None if attempt.raw_score is not None else attempt_result(attempt.state or {}).score
-    if attempt.max_score:
-        earned = attempt.raw_score if scaled is None else scaled * attempt.max_score
-        total = Total((earned or 0.0) + earned_change, attempt.max_score + maximum_change, True)
-    elif scaled is not None:
-        if not questions_maximum:
+    if attempt.max_score and attempt.raw_score is not None:
+        total = Total(attempt.raw_score + earned_change, attempt.max_score + maximum_change, True)
+    elif (scaled := attempt_result(attempt.state or {}).score) is not None:
+        # cmi.score.scaled alone: a fraction of the package's maximum, or of what its questions explain
+        maximum = attempt.max_score or questions_maximum
+        if not maximum:
             return Total(scaled, 1.0, True)
-        total = Total(scaled * questions_maximum + earned_change, questions_maximum + maximum_change, True)
+        total = Total(scaled * maximum + earned_change, maximum + maximum_change, True)
     else:
         total = Total(sum(mark.counted_raw for mark in counted), sum(mark.counted_max for mark in counted), False)
     return total if total.maximum > 0 else None
