@@ -95,6 +95,9 @@ SETTINGS = (
     Setting("LOGIN_FAILURE_WINDOW_SECONDS", "900", int),
     Setting("CONTENT_ORIGIN", None),
     Setting("FRAME_ANCESTORS", None, _origins),
+    Setting("DEADLINE_GRACE_SECONDS", "120", int),
+    Setting("OVERDUE_SWEEP_SECONDS", "60", int),
+    Setting("PACKAGE_START_SECONDS", "45", int),
 )
 
 

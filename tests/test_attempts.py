@@ -214,18 +214,6 @@ def test_concurrent_commits_make_one_question_score_row(app, world):
     assert CommitBatch.query.filter_by(attempt_id=attempt_id).count() == 2
 
 
-def test_time_up_keeps_the_late_batch_and_ends_the_attempt(world):
-    resource, user = world
-    resource.time_limit_minutes = 30
-    attempt = started(resource, user)
-    attempt.started_at = utcnow() - timedelta(minutes=45)
-    db.session.commit()
-    send(attempt, 1, QUESTION_0)
-    assert attempt.status == "finished"
-    assert attempt.finished_at == attempt.started_at + timedelta(minutes=30)
-    assert attempt.state["cmi.objectives.0.score.raw"] == "1"  # the late answers are kept
-
-
 def test_more_time_given_to_an_open_attempt_applies_at_once(world):
     resource, user = world
     resource.time_limit_minutes = 30

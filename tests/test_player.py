@@ -178,7 +178,6 @@ def test_a_scorm_12_exam_gets_its_own_runtime(app, client, launched):
 def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
     from datetime import timedelta
 
-    from lti_app.extensions import db
     from lti_app.models import Remark
     from lti_app.models.base import utcnow
 
@@ -192,3 +191,17 @@ def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
     page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
     assert "re-marked" in page and "This exam closed on" in page
     assert "Resume" not in page and "start-attempt" not in page
+
+
+def test_a_package_that_never_started_is_recorded_for_the_instructor(client, launched):
+    settings = open_player(client, launched)
+    clock = json.loads(re.search(rb'id="player-clock-settings">(.*?)</script>',
+                                 client.get("/attempts/1/play", query_string={"lt": launched}).data, re.S).group(1))
+    assert clock["deadline"] is None and clock["review"] is False
+    stale = client.post(settings["commitUrl"].replace("/commit", "/not-started"))  # the window taken over above
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "superseded"
+    assert client.post("/play/1/not-started?token=forged").status_code == 404
+    reported = client.post(clock["notStartedUrl"])
+    assert reported.status_code == 200 and reported.json == {"result": True}
+    db.session.expire_all()
+    assert Attempt.query.one().package_not_started_at is not None

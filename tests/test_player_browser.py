@@ -29,9 +29,9 @@ def server(make_app, request):
         yield url, app
 
 
-def launch(browser, base_url, link_id):
+def launch(browser, base_url, link_id, **context_options):
     """A new browser context, launched from an auto-submitting LTI form as an LMS page would post it."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, **context_options)
     page = context.new_page()
     page.on("pageerror", lambda error: pytest.fail(f"JavaScript error on {page.url}: {error}"))
     form = factories.signed_launch(url=f"{base_url}/lti/launch", resource_link_id=link_id)

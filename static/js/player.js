@@ -125,7 +125,7 @@
 
   function acknowledged(batch, receipt) {
     retries = 0;
-    announce("examgate:receipt", receipt);
+    if (batch.window === windowId) announce("examgate:receipt", receipt);  // not for batches an earlier window left
     writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
     send();
   }
@@ -282,13 +282,13 @@
 
   answerPackage(makeApi());
   window.addEventListener("pagehide", sendEverythingNow);
+  document.addEventListener("examgate:time-up", function () {
+    flush(null);  // what was answered in time goes now; the server takes it within its grace
+    timeUp = sessionEnded = true;
+  });
   window.addEventListener("online", send);
   window.addEventListener("storage", function (event) {
     if (event.key === storageKey) showSaving(readQueue().filter(mine));
-  });
-  document.addEventListener("examgate:time-up", function () {
-    flush(null);
-    timeUp = true;
   });
   if (!review) setInterval(function () { flush(null); send(); }, settings.autocommitSeconds * 1000);
   send();  // whatever an earlier visit left unsent

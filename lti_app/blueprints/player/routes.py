@@ -20,6 +20,7 @@ from ...errors import UserFacingError
 from ...extensions import csrf, db
 from ...models import Attempt
 from ...scorm import runtime
+from ...models.base import utcnow
 from ...scorm.package import content_type_for
 from ...services import access_changes, attempts, exams
 from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
@@ -46,15 +47,18 @@ def play(attempt_id):
                   and viewer.is_learner_on(attempt.resource))
     if not (as_student or viewer.teaches(attempt.resource.context)) or (as_student and attempt.deleted_at):
         abort(404)
+    attempts.end_if_overdue(attempt)
     review = not as_student or attempt.status != "open" or request.args.get("mode") == REVIEW
     if review and not attempts.may_review(attempt, as_student):
+        if attempt.end_reason == "time_up":
+            raise UserFacingError("Time is up: this attempt has ended, and what you saved in time was handed in.",
+                                  409, "time_up")
         raise UserFacingError("Reviewing finished attempts is not allowed for this exam.", 403, "no_review")
     session_key = "" if review else attempts.open_session(attempt)
     token = tokens.sign(PLAYER_TOKEN, {"a": attempt.id, "s": session_key, "m": _mode(review)})
     back = "student.resource" if as_student else "dashboard.resource"
     return render_template("player/play.html", attempt=attempt, review=review,
-                           deadline=None if review else access_changes.attempt_deadline(attempt),
-                           settings=_settings(attempt, token, review),
+                           settings=_settings(attempt, token, review), clock=_clock(attempt, token, review),
                            back_url=url_for(back, resource_id=attempt.resource_id,
                                             **{LAUNCH_TOKEN_PARAM: request.args.get(LAUNCH_TOKEN_PARAM)}))
 
@@ -87,6 +91,15 @@ def _mode(review):
 def _lms_values(attempt, mode, entry):
     return runtime.lms_values(attempt.exam_version.scorm_version, mode, entry,
                               attempt.user.lti_user_id, attempt.user.display_name)
+
+
+def _clock(attempt, token, review):
+    """What player_clock.js needs: the deadline, the server's time (the student's clock may be wrong),
+    how long a package may take to start, and where to report one that does not."""
+    deadline = None if review else access_changes.attempt_deadline(attempt)
+    return {"review": review, "deadline": deadline.isoformat() if deadline else None,
+            "serverNow": utcnow().isoformat(), "startSeconds": current_app.config["PACKAGE_START_SECONDS"],
+            "notStartedUrl": url_for("player.not_started", attempt_id=attempt.id, token=token)}
 
 
 def _launch_path(attempt, content_token, launch_path):
@@ -177,8 +190,26 @@ def commit(attempt_id):
         batch = attempts.parse_batch(_json_body())
         return jsonify(attempts.commit(attempt_id, session["s"], batch).as_json())
     except UserFacingError as error:
-        return jsonify(result=False, error={"code": error.code, "message": error.message,
-                                            "param": error.param}), error.status
+        return _refusal(error)
+
+
+@bp.post("/play/<int:attempt_id>/not-started")
+@csrf.exempt  # as the commit: the signed token in the URL is the protection
+def not_started(attempt_id):
+    """The player reports a package that never called Initialize."""
+    try:
+        session = _session(attempt_id, request.args.get("token"))
+        if session["m"] == REVIEW:
+            raise UserFacingError("This attempt is open for review: nothing is recorded.", 409, "review_session")
+        attempts.package_not_started(attempt_id, session["s"])
+        return jsonify(result=True)
+    except UserFacingError as error:
+        return _refusal(error)
+
+
+def _refusal(error):
+    return jsonify(result=False, error={"code": error.code, "message": error.message,
+                                        "param": error.param}), error.status
 
 
 def _session(attempt_id, token):
