@@ -24,8 +24,8 @@ def server(make_app, request):
     with serve(app) as url:
         url = in_mode(app, url, request.param)
         consumer = factories.consumer()
-        factories.exam_resource(consumer, exams.upload(quiz2004_zip(), title="Quiz 2004"), link_id="quiz-2004")
-        factories.exam_resource(consumer, exams.upload(quiz12_zip(), title="Quiz 1.2"), link_id="quiz-12")
+        factories.exam_resource(consumer, exams.upload(quiz2004_zip(), title="Quiz 2004", consumer_id=consumer.id), link_id="quiz-2004")
+        factories.exam_resource(consumer, exams.upload(quiz12_zip(), title="Quiz 1.2", consumer_id=consumer.id), link_id="quiz-12")
         yield url, app
 
 
