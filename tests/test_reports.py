@@ -1,16 +1,18 @@
 """Reports built in the background, and the Statistics tab, checked against hand-computed figures."""
 import csv
+import hashlib
 import io
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq.cron import CronScheduler
+from sqlalchemy import select
 
 from lti_app.extensions import db, jobs
 from lti_app.models import CmiElement, Outcome, Report, StoredFile
 from lti_app.reports.statistics import histogram, minutes_width
-from lti_app.services import attempts, remarking, reports
+from lti_app.services import attempts, remarking, reports, results, storage
 from lti_app.services.reports import request_report
 from lti_app.services.storage import store_stream
 from tests import factories
@@ -196,17 +198,38 @@ def test_many_attempts_span_several_batches(resource, run_jobs, monkeypatch):
 
 
 def test_request_commits_the_row_before_the_job_and_the_job_reports_progress(resource, run_jobs, monkeypatch):
-    seen = []
     monkeypatch.setattr("lti_app.services.results.BATCH_SIZE", 2)
-    monkeypatch.setattr("lti_app.services.reports._Progress.__call__",
-                        lambda self, done, total: seen.append((self.report.state, done, total)))
     for n in range(3):
         factories.attempt(resource, factories.user(resource.consumer, f"s{n}", f"Student {n}"), {"q0": (1, 1)})
     report = request_report(resource, "attempts", "Tom Teacher")
     job, = jobs.queue.get_jobs()
     assert job.args == (report.id,) and db.session.get(Report, report.id).state == "queued"
+
+    # What a polling page would read, through its own connection, before each batch and before storing.
+    seen = []
+
+    def stored_progress():
+        with db.engine.connect() as connection:
+            seen.append(tuple(connection.execute(
+                select(Report.state, Report.progress).where(Report.id == report.id)).one()))
+
+    attempt_batches, store_stream = results.attempt_batches, storage.store_stream
+
+    def watched_batches(resource_id):
+        for batch in attempt_batches(resource_id):
+            stored_progress()
+            yield batch
+
+    def watched_store(stream):
+        stored_progress()
+        return store_stream(stream)
+
+    monkeypatch.setattr(results, "attempt_batches", watched_batches)
+    monkeypatch.setattr(storage, "store_stream", watched_store)
     run_jobs()
-    assert seen == [("running", 2, 3), ("running", 3, 3)]
+    # 2 of 3 attempts written: 66 %; all 3: 99 % until the file is stored; then ready at 100 %.
+    assert seen == [("running", 0), ("running", 66), ("running", 99)]
+    assert (Report.query.one().state, Report.query.one().progress) == ("ready", 100)
 
 
 def test_a_failing_report_keeps_its_error_and_the_job_fails(resource, instructor, client, run_jobs, monkeypatch):
@@ -338,6 +361,13 @@ def test_histogram_bins_close_the_last_one():
     assert minutes_width(25) == 5 and minutes_width(0) == 1 and minutes_width(300) == 30
 
 
-def test_stored_report_round_trips(app):
-    stored = store_stream(io.BytesIO(b"a,b\r\n"))
-    assert stored.size == 5
+def test_a_stored_file_reads_back_chunk_by_chunk(app, monkeypatch):
+    monkeypatch.setattr("lti_app.services.storage.CHUNK_BYTES", 4)
+    data = b"user_id,score\r\nada,1\r\n"  # 22 bytes: five chunks of 4 and one of 2
+    file_id = store_stream(io.BytesIO(data)).id
+    db.session.commit()
+    db.session.remove()
+    stored = db.session.get(StoredFile, file_id)
+    assert (stored.size, stored.sha256) == (22, hashlib.sha256(data).hexdigest())
+    assert list(storage.iter_chunks(stored)) == [data[i:i + 4] for i in range(0, 22, 4)]
+    assert store_stream(io.BytesIO(data)).id == file_id  # the same bytes are stored once
