@@ -349,3 +349,16 @@ def test_one_issuer_shared_by_several_clients(platform, consumer, browser):
     del params["client_id"]
     reply = browser.get(f"{platform.tool_url}/lti/login", params=params, allow_redirects=False)
     assert reply.status_code == 400 and "not registered with Examgate for LTI 1.3" in html.unescape(reply.text)
+
+
+@pytest.mark.parametrize("where", ["a missing service", "an unreachable host"])
+def test_a_roster_the_lms_does_not_send_changes_nothing(platform, consumer, browser, where):
+    token = launch(platform, browser, "instructor").headers["Location"].split("lt=")[1]
+    resource = Resource.query.one()
+    resource.context.memberships_url = {"a missing service": f"{platform.url}/no-such-service",
+                                        "an unreachable host": f"http://127.0.0.1:{unused_port()}/memberships"}[where]
+    db.session.commit()
+    before = rows()
+    reply = browser.post(f"{platform.tool_url}/dashboard/resources/{resource.id}/roster?lt={token}")
+    assert reply.status_code == 502 and "The LMS did not send the roster" in html.unescape(reply.text)
+    assert rows() == before and "Traceback" not in reply.text

@@ -145,3 +145,11 @@ def test_a_dynamic_registration_cannot_take_another_consumers_client(client, con
     assert "That issuer and client id are registered for another consumer." in reply.get_data(as_text=True)
     [row] = Lti13Registration.query.all()
     assert (row.id, row.consumer_id, row.deployment_ids) == (theirs.id, other.id, ["d"])
+
+
+def test_the_roster_of_a_course_without_names_and_roles_is_refused_with_the_reason(client):
+    world = factories.classroom()  # LTI 1.1 launches offer no roster service
+    factories.sign_in(client, world.instructor)
+    reply = client.post(f"/dashboard/resources/{world.resource.id}/roster")
+    assert reply.status_code == 409
+    assert "The LMS has not offered this course's roster to Examgate" in html.unescape(reply.get_data(as_text=True))
