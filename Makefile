@@ -1,10 +1,12 @@
-# Examgate: `make demo` runs it on its embedded defaults; `make test` runs the whole test suite.
+# Examgate: `make demo` runs it on its embedded defaults (`make demo PORT=8080` picks the port);
+# `make test` runs the whole test suite; `make vendor` refreshes static/vendor/ from npm (tools/npm/).
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup vendor demo test test-fast bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +16,16 @@ $(VENV)/.installed: requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
-static/vendor/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
-	cp node_modules/scorm-again/dist/scorm2004.min.js node_modules/scorm-again/dist/scorm12.min.js static/vendor/
-	touch $@
+setup: $(VENV)/.installed
 
-setup: $(VENV)/.installed static/vendor/.installed
+# static/vendor/ is committed; after changing tools/npm/package.json run this and commit the result.
+vendor:
+	npm ci --prefix tools/npm --no-audit --no-fund --loglevel=error
+	$(PYTHON) tools/vendor.py
 
 demo: setup
 	EXAMGATE_DEMO=1 $(BIN)/flask db upgrade
-	EXAMGATE_DEMO=1 $(BIN)/flask demo
+	EXAMGATE_DEMO=1 $(BIN)/flask demo --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -39,4 +39,4 @@ bench: setup
 	$(BIN)/python bench/reports.py
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance
+	rm -rf $(VENV) tools/npm/node_modules instance

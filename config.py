@@ -1,8 +1,19 @@
-"""Configuration from environment variables only (12-factor). Defaults run a laptop demo."""
-import os
-from pathlib import Path
+"""Configuration from environment variables only (12-factor). Defaults run a laptop demo.
 
-INSTANCE = Path(__file__).resolve().parent / "instance"
+SETTINGS is the one list of what Examgate reads from the environment. Adding a setting is one line
+here and one row in the README's settings table (tests/test_settings.py checks they agree).
+"""
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = ROOT / "instance"
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value Examgate cannot use; the message names it."""
 
 
 def database_url(environ=os.environ):
@@ -15,44 +26,79 @@ def database_url(environ=os.environ):
     return url
 
 
-def _int(name, default):
-    return int(os.environ.get(name, default))
+def _text(value):
+    return value or None
 
 
-def _seconds_list(name, default):
-    return [float(s) for s in os.environ.get(name, default).split(",") if s.strip()]
+def _seconds_list(value):
+    return [float(s) for s in value.split(",") if s.strip()]
 
 
-def _bool(name, default="0"):
-    return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
+def _bool(value):
+    return value.lower() in ("1", "true", "yes", "on")
 
 
-def from_environment():
-    scheme = os.environ.get("PREFERRED_URL_SCHEME", "http")
-    return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "examgate-laptop-only-secret"),
-        "SQLALCHEMY_DATABASE_URI": database_url(),
+def _path(value):
+    """A folder; a relative one is relative to the project root."""
+    return str(ROOT / value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An environment variable: `default` as the README shows it (None: unset), `read` turns the text into
+    the value, `key` is the app.config key when it differs from the name, `choices` the only values allowed."""
+    name: str
+    default: str | None
+    read: Callable = _text
+    key: str | None = None
+    choices: tuple = ()
+
+    def value(self, environ):
+        text = environ.get(self.name) or self.default
+        if text is None:
+            return None
+        if self.choices and text not in self.choices:
+            raise SettingError(f"{self.name}={text!r}: use one of {', '.join(self.choices)}")
+        try:
+            return self.read(text)
+        except ValueError as error:
+            raise SettingError(f"{self.name}={text!r}: {error}") from None
+
+
+SETTINGS = (
+    Setting("DATABASE_URL", None, lambda url: database_url({"DATABASE_URL": url}), key="SQLALCHEMY_DATABASE_URI"),
+    Setting("REDIS_URL", None),
+    Setting("SECRET_KEY", "examgate-laptop-only-secret"),
+    Setting("PREFERRED_URL_SCHEME", "http", choices=("http", "https")),
+    Setting("TRUSTED_PROXIES", "0", int),
+    Setting("LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("EXAMGATE_DEMO", "0", _bool, key="DEMO_MODE"),
+    Setting("PACKAGE_STORAGE", "database", choices=("database",)),
+    Setting("PACKAGE_CACHE_DIR", "instance/package-cache", _path),
+    Setting("MAX_UPLOAD_BYTES", "104857600", int, key="MAX_CONTENT_LENGTH"),
+    Setting("PACKAGE_MAX_UNPACKED_BYTES", "209715200", int),
+    Setting("PACKAGE_MAX_FILES", "5000", int),
+    Setting("LTI_TIMESTAMP_WINDOW_SECONDS", "300", int),
+    Setting("LTI_HTTP_TIMEOUT_SECONDS", "10", float),
+    Setting("OUTCOME_TIMEOUT_SECONDS", "10", float),
+    Setting("OUTCOME_RETRY_INTERVALS", "10,30,60,300,900,1800,3600", _seconds_list),
+    Setting("OUTCOME_SWEEP_SECONDS", "60", int),
+    Setting("SMTP_URL", None),
+    Setting("MAIL_FROM", "examgate@localhost"),
+    Setting("LOGIN_FAILURES_PER_ACCOUNT", "10", int),
+    Setting("LOGIN_FAILURES_PER_ADDRESS", "50", int),
+    Setting("LOGIN_FAILURE_WINDOW_SECONDS", "900", int),
+)
+
+
+def from_environment(environ=os.environ):
+    values = {setting.key or setting.name: setting.value(environ) for setting in SETTINGS}
+    https = values["PREFERRED_URL_SCHEME"] == "https"
+    return values | {
+        "SQLALCHEMY_DATABASE_URI": values["SQLALCHEMY_DATABASE_URI"] or database_url({}),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "PACKAGE_STORAGE": os.environ.get("PACKAGE_STORAGE", "database"),
-        "PACKAGE_CACHE_DIR": os.environ.get("PACKAGE_CACHE_DIR", str(INSTANCE / "package-cache")),
-        "PACKAGE_MAX_UNPACKED_BYTES": _int("PACKAGE_MAX_UNPACKED_BYTES", 200 * 1024 * 1024),
-        "PACKAGE_MAX_FILES": _int("PACKAGE_MAX_FILES", 5000),
-        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 100 * 1024 * 1024),
-        "PREFERRED_URL_SCHEME": scheme,
-        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
-        "DEMO_MODE": _bool("EXAMGATE_DEMO"),
-        "LTI_TIMESTAMP_WINDOW_SECONDS": _int("LTI_TIMESTAMP_WINDOW_SECONDS", 300),
-        "LTI_HTTP_TIMEOUT_SECONDS": float(os.environ.get("LTI_HTTP_TIMEOUT_SECONDS", "10")),
-        "OUTCOME_TIMEOUT_SECONDS": float(os.environ.get("OUTCOME_TIMEOUT_SECONDS", "10")),
-        "OUTCOME_RETRY_INTERVALS": _seconds_list("OUTCOME_RETRY_INTERVALS", "10,30,60,300,900,1800,3600"),
-        "OUTCOME_SWEEP_SECONDS": _int("OUTCOME_SWEEP_SECONDS", 60),
-        "SESSION_COOKIE_SECURE": scheme == "https",
+        "SESSION_COOKIE_SECURE": https,
         # An LMS shows the tool in an iframe: the session cookie must be sent cross-site there.
-        "SESSION_COOKIE_SAMESITE": "None" if scheme == "https" else "Lax",
+        "SESSION_COOKIE_SAMESITE": "None" if https else "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
-        "SMTP_URL": os.environ.get("SMTP_URL") or None,
-        "MAIL_FROM": os.environ.get("MAIL_FROM", "examgate@localhost"),
-        "DOCS_URL": os.environ.get("DOCS_URL", "https://github.com/examgate/examgate/blob/main/docs/"),
     }

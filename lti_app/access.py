@@ -27,6 +27,13 @@ class Viewer:
             return self.admin.is_superuser or any(c.id == consumer_id for c in self.admin.consumers)
         return self.user is not None and self.user.consumer_id == consumer_id
 
+    def administers_exam(self, exam):
+        """Changing an exam for everyone who runs it: site-wide exams are the superusers', a consumer's
+        own exams its administrators'. LMS instructors change only their own resource's copy."""
+        if self.admin is None:
+            return False
+        return self.admin.is_superuser if exam.consumer_id is None else self.sees_consumer(exam.consumer_id)
+
     def teaches(self, context):
         """Administrators of the consumer, and the context's instructors as their launches say."""
         if self.admin:

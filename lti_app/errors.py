@@ -1,8 +1,10 @@
 """Error pages for people, JSON for the API; never a stack trace."""
 import logging
 
+import redis
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,21 @@ def error_response(status, title, message, code=None, param=None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def refuse_nul_characters():
+    """No text stored or searched may hold U+0000 (PostgreSQL refuses it): refuse it in the address or a
+    form field before anything reads it. Uploaded files are not fields and are left alone."""
+    for values in (request.args, request.form):
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                shown = name.replace("\x00", "")
+                raise UserFacingError(f"The {shown or 'unnamed'} field contains a NUL character (U+0000), which "
+                                      "Examgate does not accept. Remove it and try again.", 422,
+                                      "invalid_parameter", shown)
+
+
 def register_error_handlers(app):
+    app.before_request(refuse_nul_characters)
+
     @app.errorhandler(UserFacingError)
     def user_facing(error):
         return error_response(error.status, error.code.replace("_", " ").capitalize(), error.message,
@@ -47,10 +63,24 @@ def register_error_handlers(app):
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
+        # The body over the limit is never read: whatever draws the page (the viewer's launch token is
+        # looked for in the form) finds an empty form instead of raising this error again.
+        request.form = request.files = ImmutableMultiDict()
         limit = app.config.get("MAX_CONTENT_LENGTH")
         size = f" of {limit // (1024 * 1024)} MB" if limit else ""
         return error_response(413, "Upload too large", f"The request is over the upload limit{size}.",
                               "too_large")
+
+    @app.errorhandler(redis.exceptions.ConnectionError)
+    @app.errorhandler(redis.exceptions.TimeoutError)
+    def redis_unreachable(error):
+        log.error("Redis unreachable on %s %s: %s", request.method, request.path, type(error).__name__)
+        page, status = error_response(503, "Examgate is busy", "Examgate cannot reach its job store (Redis) "
+                                      "just now, so it cannot finish this request. Please try again in a minute.",
+                                      "service_unavailable")
+        response = app.make_response((page, status))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -40,6 +40,12 @@ def test_changes_apply_at_once_to_an_open_attempt(world):
     assert access_changes.allowance(world.resource, world.student.id).max_attempts == 1
 
 
+def test_an_instructor_with_the_longest_name_kept_can_grant(world):
+    long_name = "x" * 300  # names are kept up to 300 characters
+    access_changes.grant(world.resource, [world.classmate], extra_attempts=1, by=long_name)
+    assert access_changes.allowance(world.resource, world.classmate.id).max_attempts == 2
+
+
 def test_an_empty_change_is_refused(world):
     with pytest.raises(UserFacingError, match="later date, extra attempts or extra minutes"):
         access_changes.grant(world.resource, [world.student])

@@ -436,3 +436,8 @@ def test_the_openapi_document_lists_exactly_the_api_routes(app, client):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert ("PATCH", "/api/v1/resources/{resource_id}") in routed
     assert routed == documented
+
+
+def test_a_nul_character_in_a_parameter_is_refused_by_name(client):
+    response = client.get("/api/v1/consumers", query_string={"api_key": "k\x00"})
+    assert response.status_code == 422 and response.json["error"]["param"] == "api_key"

@@ -33,3 +33,15 @@ def test_admins_create_and_log_in(runner, client):
     right = client.post("/auth/login", data={"email": "boss@example.edu", "password": "correct horse"})
     assert right.status_code == 302
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_admins_create_and_sign_in_keep_one_email_rule(runner, client):
+    for refused in ("boss", "boss@", "boss@localhost", "boss@example.invalid"):
+        result = runner.invoke(args=["admins", "create", refused, "--password", "correct horse"])
+        assert result.exit_code != 0 and "not an email address" in result.output, refused
+        page = client.post("/auth/login", data={"email": refused, "password": "correct horse"})
+        assert page.status_code == 401 and b"not an email address" in page.data, refused
+    assert Admin.query.count() == 0
+    result = runner.invoke(args=["admins", "create", "boss@example.test", "--password", "correct horse"])
+    assert result.exit_code == 0, result.output
+    assert client.post("/auth/login", data={"email": "Boss@Example.test", "password": "correct horse"}).status_code == 302

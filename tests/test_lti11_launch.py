@@ -43,6 +43,14 @@ def test_staff_role_spellings_reach_the_dashboard(client, consumer, roles):
     assert "/dashboard/" in response.location
 
 
+@pytest.mark.parametrize("roles", ["urn:lti:instrole:ims/lis/Instructor,urn:lti:role:ims/lis/Learner",
+                                   "Mentor", "urn:lti:role:ims/lis/Learner/NonCreditLearner,urn:lti:role:ims/lis/Mentor"])
+def test_a_teacher_elsewhere_or_an_observer_is_not_staff_here(client, consumer, roles):
+    response = launch(client, person={**INSTRUCTOR, "roles": roles})
+    assert response.location.startswith("/resources/")
+    assert Enrolment.query.one().role == "learner"
+
+
 def test_launch_records_outcome_details(client, consumer):
     launch(client, ext_outcome_data_values_accepted="url,text",
            ext_outcome_result_total_score_accepted="true")
@@ -200,3 +208,34 @@ def test_secret_never_reaches_the_log(client, consumer, caplog):
     launch(client)
     client.post("/lti/launch", data=signed_launch(secret="wrong"))
     assert "test-secret" not in caplog.text
+
+
+def test_long_names_and_titles_are_shortened_and_the_launch_goes_on(client, consumer):
+    long = "x" * 5000
+    response = launch(client, lis_person_name_full=long, resource_link_title=long, context_title=long,
+                      context_label=long, ext_user_username=long, lis_person_contact_email_primary=long + "@a.edu")
+    assert response.status_code == 302
+    user, resource = User.query.one(), Resource.query.one()
+    assert (len(user.name), len(user.username), user.email) == (300, 255, "")
+    assert (len(resource.title), len(resource.context.title), len(resource.context.label)) == (500, 500, 255)
+    assert client.get(response.location).status_code == 200
+
+
+@pytest.mark.parametrize("param", ["user_id", "resource_link_id", "context_id", "lis_outcome_service_url"])
+def test_ids_too_long_to_keep_are_refused_by_name(client, consumer, param):
+    _refused(client, signed_launch(**{param: "x" * 5000}), 400, param.removeprefix("lis_") + " is 5000 characters")
+
+
+def test_a_launch_while_redis_is_unreachable_gets_a_clear_503(make_app):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    with app.app_context():
+        factories.consumer()
+        response = launch(app.test_client())
+        assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+        assert "cannot reach its job store" in response.get_data(as_text=True)
+        assert rows() == (0, 0, 0, 0, 0)

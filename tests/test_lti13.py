@@ -90,9 +90,18 @@ def test_learner_lands_on_the_student_page_without_cookies(platform, consumer, b
 def test_instructor_lands_on_the_dashboard(platform, consumer, browser):
     reply = launch(platform, browser, "instructor")
     resource = Resource.query.one()
-    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}?lt=")
+    # The link has no exam yet: the instructor lands on its exam page to set it up.
+    assert reply.headers["Location"].startswith(f"/dashboard/resources/{resource.id}/exam?lt=")
     assert browser.get(platform.tool_url + reply.headers["Location"]).status_code == 200
     assert Launch.query.one().role == "instructor"
+
+
+def test_a_teacher_elsewhere_who_is_a_learner_here_is_a_learner(platform, consumer, browser):
+    lis = "http://purl.imsglobal.org/vocab/lis/v2/"
+    reply = launch(platform, browser, "instructor", claims={"https://purl.imsglobal.org/spec/lti/claim/roles": [
+        lis + "institution/person#Instructor", lis + "system/person#Administrator", lis + "membership#Learner"]})
+    assert reply.headers["Location"].startswith("/resources/")
+    assert Launch.query.one().role == "learner"
 
 
 def _tamper(id_token):
@@ -167,6 +176,32 @@ def test_deep_linking_returns_a_graded_link_and_its_launch_attaches_the_exam(pla
     assert resource.exam.slug == "algebra-test" and resource.exam_version.number == 1
 
 
+@pytest.mark.parametrize("link_history, context_history, copied", [
+    ("link-2025", "", True),                            # one id
+    ("link-gone,link-2025", "course-gone", True),       # several ids: the most recent known one
+    ("link-gone", "course-gone", False),                # unknown ids
+    ("link-foreign", "course-foreign", False),          # ids of another consumer
+    ("$ResourceLink.id.history", "course-2025", True),  # no link history: the course's, by title
+])
+def test_the_custom_claim_carries_the_course_copy_history(platform, consumer, browser, link_history,
+                                                          context_history, copied):
+    last_year = factories.resource(factories.context(consumer, "course-2025", "Algebra 2025"), "Week 1 quiz",
+                                   link_id="link-2025", max_attempts=3, time_limit_minutes=30)
+    other = factories.consumer("Other LMS", key="other-key", secret="other-secret")
+    factories.resource(factories.context(other, "course-foreign"), "Week 1 quiz", link_id="link-foreign",
+                       max_attempts=9)
+    reply = launch(platform, browser, link="link-2026",
+                   custom={"resource_link_history": link_history, "context_history": context_history})
+    assert reply.status_code == 302, reply.text
+    db.session.expire_all()
+    new = Resource.query.filter_by(consumer_id=consumer.id, lti_resource_link_id="link-2026").one()
+    if copied:
+        assert (new.copied_from_id, new.exam_version_id, new.max_attempts, new.time_limit_minutes) == (
+            last_year.id, last_year.exam_version_id, 3, 30)
+    else:
+        assert (new.copied_from_id, new.exam_id, new.max_attempts) == (None, None, 0)
+
+
 def test_learners_cannot_deep_link(platform, consumer, browser):
     platform_launch = launch(platform, browser, "deep-link", claims={
         "https://purl.imsglobal.org/spec/lti/claim/roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]})
@@ -225,6 +260,18 @@ def test_roster_lists_learners_who_never_started(platform, consumer, browser):
     assert Enrolment.query.filter_by(user_id=bob.id).one().source == "roster"
     assert [u.lti_user_id for u in roster.never_started(resource)] == ["ada-sub", "bob-sub"]
     assert User.query.filter_by(lti_user_id="cy-sub").count() == 0  # deleted members are not added
+
+
+def test_a_roster_with_overlong_fields_keeps_what_fits(platform, consumer, browser):
+    launch(platform, browser, "instructor")
+    platform.members += [{"user_id": "x" * 5000, "name": "Too long an id", "roles": ["Learner"]},
+                         {"user_id": "long-sub", "name": "n" * 5000, "email": "e" * 5000 + "@example.edu",
+                          "roles": ["Learner"]}]
+    assert roster.sync(Resource.query.one().context).added == 3
+    db.session.expire_all()
+    long_named = User.query.filter_by(lti_user_id="long-sub").one()
+    assert (len(long_named.name), long_named.email) == (300, "")
+    assert User.query.filter_by(name="Too long an id").count() == 0
 
 
 @pytest.fixture

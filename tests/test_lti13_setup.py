@@ -2,6 +2,7 @@
 the roster button."""
 import html
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,9 @@ from lti_app.services.consumers import create_admin
 from tests import factories
 from tests.lms.lti13_platform import LocalPlatform
 from tests.lms.outcome_service import unused_port
+
+# The LTI substitution variables for a copied link's and course's earlier ids (LTI 1.3 core, Appendix C).
+HISTORY_VARIABLES = {"resource_link_history": "$ResourceLink.id.history", "context_history": "$Context.id.history"}
 
 
 @pytest.fixture
@@ -83,6 +87,7 @@ def test_dynamic_registration_registers_on_both_sides(app, client, consumer):
     assert sent["redirect_uris"] == ["http://examgate.test/lti/launch"]
     assert sent["jwks_uri"] == "http://examgate.test/lti/jwks.json"
     assert sent["scope"] == "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+    assert sent["https://purl.imsglobal.org/spec/lti-tool-configuration"]["custom_parameters"] == HISTORY_VARIABLES
 
 
 def test_dynamic_registration_needs_a_valid_invite(client, consumer):
@@ -100,6 +105,22 @@ def test_canvas_configurations(client):
     assert xml.headers["Content-Type"].startswith("application/xml")
     launch_url = ET.fromstring(xml.data).findtext("{http://www.imsglobal.org/xsd/imsbasiclti_v1p0}launch_url")
     assert launch_url == "http://examgate.test/lti/launch"
+
+
+def test_every_configuration_asks_for_the_link_and_course_history(client):
+    """Canvas's LTI 1.3 JSON and LTI 1.1 XML ask for the course copy history (the registration request
+    is checked in test_dynamic_registration_registers_on_both_sides)."""
+    assert client.get("/lti/config/lti13.json").get_json()["custom_fields"] == HISTORY_VARIABLES
+    custom = ET.fromstring(client.get("/lti/config/canvas.xml").data).find(
+        "{http://www.imsglobal.org/xsd/imsbasiclti_v1p0}custom")
+    properties = {p.get("name"): p.text for p in custom.findall("{http://www.imsglobal.org/xsd/imslticm_v1p0}property")}
+    assert properties == HISTORY_VARIABLES
+
+
+def test_the_readme_names_the_history_variables():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for name, variable in HISTORY_VARIABLES.items():
+        assert f"{name}={variable}" in readme
 
 
 def test_lti11_custom_exam_attaches_the_exam(client, consumer):

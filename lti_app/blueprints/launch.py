@@ -73,9 +73,12 @@ def deep_link():
 
 
 def land(launch):
-    """Learners to the resource's student page, staff to its dashboard; the token works without cookies."""
+    """Learners to the resource's student page, staff to its dashboard (its exam page while it has no exam);
+    the token works without cookies."""
     sign_in_user(launch.user)
     token = {LAUNCH_TOKEN_PARAM: launch_token(launch)}
     if launch.role == "instructor":
-        return redirect(url_for("dashboard.resource", resource_id=launch.resource_id, **token))
+        # A link nobody has set up yet opens where it is set up: copy a set-up, or pick an exam.
+        page = "dashboard.resource" if launch.resource.exam_id else "dashboard.exam_package"
+        return redirect(url_for(page, resource_id=launch.resource_id, **token))
     return redirect(url_for("student.resource", resource_id=launch.resource_id, **token))

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template, request, url_for
 
 from ..lti import keys, lti13
 from ..services import registrations
+from ..services.course_copy import HISTORY_CUSTOM
 from ..services.registrations import SCOPES, ToolUrls
 
 bp = Blueprint("lti_config", __name__, url_prefix="/lti")
@@ -41,7 +42,7 @@ def canvas_lti13():
             "settings": {"placements": [{**placement, "placement": "assignment_selection"},
                                         {**placement, "placement": "link_selection"}]},
         }],
-        "custom_fields": {},
+        "custom_fields": HISTORY_CUSTOM,
     })
 
 
@@ -49,7 +50,7 @@ def canvas_lti13():
 def canvas_lti11():
     """Canvas "By URL" configuration for LTI 1.1."""
     body = render_template("lti_config/canvas.xml", launch_url=url_for("launch.launch", _external=True),
-                           domain=urlsplit(request.host_url).netloc)
+                           domain=urlsplit(request.host_url).netloc, custom=HISTORY_CUSTOM)
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 
 

@@ -45,12 +45,15 @@ class Resource(db.Model):
     allow_student_review = db.Column(db.Boolean, nullable=False, default=True)
     # AGS line item (LTI 1.3), kept once known
     lineitem_url = db.Column(db.String(500))
+    # The resource whose exam and settings this one took (after a course copy, or by an instructor's choice)
+    copied_from_id = db.Column(db.ForeignKey("resource.id"))
     created_at = created_column()
 
     consumer = db.relationship("Consumer")
     context = db.relationship("Context", back_populates="resources")
     exam = db.relationship("Exam")
     exam_version = db.relationship("ExamVersion")
+    copied_from = db.relationship("Resource", remote_side=[id])
 
     __table_args__ = (db.UniqueConstraint("consumer_id", "lti_resource_link_id"),)
 

@@ -1,4 +1,5 @@
 """How values read in a report cell: ISO times in UTC, trimmed numbers, h:mm:ss durations."""
+import math
 
 
 def iso(moment, timespec="seconds"):
@@ -6,10 +7,12 @@ def iso(moment, timespec="seconds"):
 
 
 def number(value, places=4):
-    if value is None:
+    """A figure too large for a float (an overflowed sum) is left empty rather than shown wrong;
+    very large ones read in exponent form (5e+307), not as 300 digits."""
+    if value is None or not math.isfinite(value):
         return ""
     value = round(value, places)
-    return str(int(value)) if value == int(value) else str(value)
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else str(value)
 
 
 def duration(seconds):

@@ -85,7 +85,7 @@ def _figures(item_id, s):
         discrimination = (s.n * s.x_rest - s.x * s.rest) / math.sqrt(spread_x * spread_rest)
     return QuestionFigures(
         item_id=item_id, kind=s.kind, attempts=s.n, mean=mean, max=s.max / s.n,
-        mean_percent=100 * s.x / s.max if s.max else None,
+        mean_percent=100 * (s.x / s.max) if s.max else None,  # divided first: huge sums stay finite
         std_dev=math.sqrt(max(spread_x, 0.0)) / s.n, discrimination=discrimination,
         remarked=s.remarked, discount=s.discount,
     )

@@ -2,7 +2,12 @@
 import csv
 import io
 import json
+import re
 from contextlib import contextmanager
+
+# OWASP "CSV Injection": a spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 @contextmanager
@@ -15,11 +20,20 @@ def _text(binary):
         text.detach()  # leave the binary file open for the caller to store
 
 
+def safe_cell(value):
+    """A text cell that would start a formula gets a leading apostrophe, as OWASP advises: the cell then
+    shows as text (=HYPERLINK(…) stays visible, never runs). A negative number such as -1.5 is left as it
+    is, so it stays a number in the spreadsheet: a formula needs more than digits, a point and an exponent."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_csv(binary, header, rows):
     with _text(binary) as text:
         writer = csv.writer(text)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([safe_cell(cell) for cell in header])
+        writer.writerows([safe_cell(cell) for cell in row] for row in rows)
 
 
 def write_json_lines(binary, records):

@@ -88,7 +88,8 @@ def grant(resource, users, *, available_until=None, extra_attempts=0, extra_minu
         raise UserFacingError("Extra attempts and minutes cannot be negative.", 422, "invalid_parameter")
     changes = [AccessChange(resource_id=resource.id, user_id=user.id, available_until=available_until,
                             extra_attempts=extra_attempts, extra_minutes=extra_minutes,
-                            reason=reason.strip(), created_by=by) for user in users]
+                            reason=reason.strip(), created_by=by[:AccessChange.created_by.type.length])
+               for user in users]
     db.session.add_all(changes)
     db.session.commit()
     log.info("access change on resource %s for users %s by %s", resource.id, [u.id for u in users], by)

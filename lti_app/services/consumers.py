@@ -3,6 +3,8 @@ import logging
 import re
 import secrets
 
+from email_validator import EmailNotValidError, validate_email
+
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Admin, Consumer
@@ -46,10 +48,21 @@ def disable_consumer(consumer) -> Consumer:
     return consumer
 
 
-def create_admin(email, password, superuser=False) -> Admin:
+def admin_email(email) -> str:
+    """The one rule for an administrator's address, kept by `flask admins create` and the sign-in form
+    alike: a well-formed address, its domain not one reserved as never deliverable (.invalid, .local,
+    localhost), though the test domains (.test) are allowed for laptops and demos; compared in lower case."""
     email = (email or "").strip().lower()
-    if "@" not in email:
-        raise UserFacingError("An administrator needs an email address.", 422, "invalid_parameter", "email")
+    try:
+        validate_email(email, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as error:
+        raise UserFacingError(f"{email or 'An empty address'} is not an email address an administrator can "
+                              f"use: {error}", 422, "invalid_parameter", "email") from None
+    return email
+
+
+def create_admin(email, password, superuser=False) -> Admin:
+    email = admin_email(email)
     if Admin.query.filter_by(email=email).count():
         raise UserFacingError(f"There is already an administrator {email}.", 422, "invalid_parameter", "email")
     admin = Admin(email=email, is_superuser=superuser)

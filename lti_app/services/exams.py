@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Attempt, Exam, ExamVersion, Resource
 from ..scorm.errors import PackageError
 from ..scorm.package import inspect_package, unpack_package
-from . import storage
+from . import deep_linking, storage
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,14 @@ def upload(data: bytes, *, title: str = "", slug: str | None = None, exam: Exam 
 def attach(resource: Resource, exam: Exam) -> None:
     """Make `resource` run the exam's latest version from now on."""
     replace_version(resource, exam.latest_version)
+
+
+def attach_from_catalogue(resource: Resource, exam_id: int | None, by: str) -> Exam:
+    """Run an exam already uploaded (one of the resource's consumer's catalogue) on the resource."""
+    exam = deep_linking.pick(resource.consumer_id, exam_id)
+    attach(resource, exam)
+    log.info("resource %s: exam %s attached from the catalogue by %s", resource.id, exam.id, by)
+    return exam
 
 
 def replace_version(resource: Resource, version: ExamVersion, *, move_unfinished: bool = False) -> int:
@@ -110,12 +118,29 @@ def _free_slug(title):
     return slug
 
 
-def upload_for_resource(resource: Resource, data: bytes, *, title: str, by: str,
-                        move_unfinished: bool = False) -> ExamVersion:
-    """A new version of the resource's exam (or a new exam), run by the resource from now on."""
-    version = upload(data, title=title, exam=resource.exam, uploaded_by=by, consumer_id=resource.consumer_id)
+def upload_for_resource(resource: Resource, data: bytes, *, title: str, by: str, move_unfinished: bool = False,
+                        may_change_shared: bool = False) -> ExamVersion:
+    """A new version of the resource's exam, run by the resource from now on.
+
+    When the exam is shared (site-wide, another consumer's, or run by another resource) and the uploader
+    may not change it for everyone, the resource gets a new exam of its own instead: one institution's
+    instructor never changes what another's students sit.
+    """
+    exam = resource.exam
+    if exam is not None and not may_change_shared and is_shared(exam, resource):
+        log.info("resource %s: exam %s is shared, so %s's upload makes a copy for this resource",
+                 resource.id, exam.id, by)
+        title, exam = title or exam.title, None
+    version = upload(data, title=title, exam=exam, uploaded_by=by, consumer_id=resource.consumer_id)
     replace_version(resource, version, move_unfinished=move_unfinished)
     return version
+
+
+def is_shared(exam: Exam, resource: Resource) -> bool:
+    """True when changing `exam` would change what someone other than `resource` runs."""
+    if exam.consumer_id != resource.consumer_id:
+        return True
+    return Resource.query.filter(Resource.exam_id == exam.id, Resource.id != resource.id).count() > 0
 
 
 def attempt_counts(resource: Resource) -> dict:

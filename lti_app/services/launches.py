@@ -8,7 +8,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
-from . import resources
+from . import course_copy, resources
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,18 @@ def from_lti13(claims: dict, registration_id: int) -> LaunchData:
     )
 
 
+def set_up_from_launch(resource: Resource, data: LaunchData) -> None:
+    """A link with no exam yet takes the set-up of the resource its course copy history names (see
+    services/course_copy.py); else the exam its custom parameters name; else it waits for an instructor."""
+    if resource.exam_id is not None:
+        return
+    source = course_copy.source_in_history(resource.consumer_id, data.custom, data.resource_title)
+    if source is not None:
+        course_copy.copy_setup(source, resource, by="the LMS's course copy history")
+    else:
+        attach_exam_from_custom(resource, data.custom)
+
+
 def attach_exam_from_custom(resource: Resource, custom: dict) -> None:
     """A link made by deep linking (LTI 1.3) or set up with `custom_exam=<slug>` (LTI 1.1) names its exam:
     attach it, at its latest version, unless the resource already runs an exam."""
@@ -130,8 +142,44 @@ def _outcome_extensions(params):
     return extensions
 
 
+# What the LMS sends, checked against the columns that keep it (one source for the lengths).
+IDS = {"resource_link_id": Resource.lti_resource_link_id, "user_id": User.lti_user_id,
+       "context_id": Context.lti_context_id, "outcome_service_url": Launch.outcome_service_url,
+       "lineitem_url": Resource.lineitem_url, "memberships_url": Context.memberships_url}
+DISPLAY = {"context_title": Context.title, "context_label": Context.label, "resource_title": Resource.title,
+           "name": User.name, "username": User.username}
+
+
+def fit_to_columns(data: LaunchData) -> None:
+    """Refuse ids and service URLs too long to keep, and shorten names and titles that are.
+
+    An id or a URL cut short would be another id (two people, or two links, made one) or a dead URL, so
+    the launch is refused, naming the parameter; a name or title only shows on pages, so it is shortened
+    and the launch goes on. An email too long to be an address is dropped rather than cut.
+    """
+    for name, column in IDS.items():
+        value = getattr(data, name)
+        if value and len(value) > column.type.length:
+            raise UserFacingError(f"The launch's {name} is {len(value)} characters long; Examgate keeps at most "
+                                  f"{column.type.length}. Ask the LMS administrator to check it.", 400,
+                                  "invalid_parameter", name)
+    for name, column in DISPLAY.items():
+        setattr(data, name, shortened(getattr(data, name), column))
+    data.email = kept_email(data.email)
+
+
+def shortened(value, column) -> str:
+    return (value or "")[:column.type.length]
+
+
+def kept_email(email) -> str:
+    """No address is longer than 254 characters (RFC 5321): a longer one is not kept at all."""
+    return email if email and len(email) <= 254 else ""
+
+
 def record_launch(consumer, data: LaunchData) -> Launch:
     """Create or update everything the launch names, in one transaction."""
+    fit_to_columns(data)
     try:
         return _record(consumer, data)
     except IntegrityError:
@@ -149,7 +197,7 @@ def _record(consumer, data):
                    name=data.name, email=data.email, username=data.username)
     role = examgate_role(data.roles)
     db.session.flush()
-    attach_exam_from_custom(resource, data.custom)
+    set_up_from_launch(resource, data)
     enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
     enrolment.source = "launch"
     launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,

@@ -9,6 +9,7 @@ from .. import tokens
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Consumer, Lti13Registration
+from .course_copy import HISTORY_CUSTOM
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def _client_metadata(tool: ToolUrls, platform: dict) -> dict:
             "domain": urlsplit(tool.launch).netloc,
             "target_link_uri": tool.launch,
             "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "custom_parameters": HISTORY_CUSTOM,
             "messages": [{"type": "LtiDeepLinkingRequest", "target_link_uri": tool.launch,
                           "label": "Examgate exam"}],
         },

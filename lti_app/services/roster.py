@@ -11,6 +11,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Attempt, Context, Enrolment, Launch, Resource, User
+from .launches import kept_email, shortened
 from .lti13_services import connector
 
 log = logging.getLogger(__name__)
@@ -60,13 +61,17 @@ def _registration_for(context):
 
 
 def _upsert_member(context, member) -> bool:
+    if len(member["user_id"]) > User.lti_user_id.type.length:
+        log.warning("roster of context %s: a member's user_id of %s characters is too long to keep; skipped",
+                    context.id, len(member["user_id"]))
+        return False
     user = User.query.filter_by(consumer_id=context.consumer_id, lti_user_id=member["user_id"]).one_or_none()
     if user is None:
         user = User(consumer_id=context.consumer_id, lti_user_id=member["user_id"])
         db.session.add(user)
     name = member.get("name") or " ".join(p for p in (member.get("given_name"), member.get("family_name")) if p)
-    user.name = name or user.name or ""
-    user.email = member.get("email") or user.email or ""
+    user.name = shortened(name or user.name, User.name)
+    user.email = kept_email(member.get("email")) or user.email or ""
     db.session.flush()
     enrolment = Enrolment.query.filter_by(context_id=context.id, user_id=user.id).one_or_none()
     if enrolment is not None:

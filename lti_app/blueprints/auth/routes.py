@@ -1,13 +1,18 @@
 """Password login for administrators, logout, and one-time links that open the dashboard in a new window."""
-from flask import flash, redirect, render_template, request, session, url_for
+import hashlib
+import logging
 
-from ... import tokens
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+
+from ... import rate_limits, tokens
 from ...extensions import db
 from ...lti.nonces import use_once
 from ...models import Admin, User
 from ..viewer import sign_in_admin, sign_in_user
 from . import bp
 from .forms import LoginForm
+
+log = logging.getLogger(__name__)
 
 ONE_TIME_LINK_AGE = 300
 
@@ -16,12 +21,31 @@ ONE_TIME_LINK_AGE = 300
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        admin = Admin.query.filter_by(email=form.email.data.strip().lower()).one_or_none()
+        email = form.email.data.strip().lower()
+        buckets = _login_buckets(email)
+        wait = max(rate_limits.wait_seconds(bucket, limit) for bucket, limit in buckets)
+        if wait:
+            # Refused before the password is checked, so guessing on cannot tell a right password.
+            log.warning("admin sign-in for %s from %s refused: too many failures", email, request.remote_addr)
+            minutes = -(-wait // 60)
+            return render_template("auth/login.html", form=form, wait_minutes=minutes), 429, {"Retry-After": str(wait)}
+        admin = Admin.query.filter_by(email=email).one_or_none()
         if admin and admin.check_password(form.password.data):
+            rate_limits.forget(buckets[0][0])
             sign_in_admin(admin)
             return redirect(_safe_next(request.args.get("next")))
+        for bucket, _ in buckets:
+            rate_limits.count_failure(bucket, current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
         flash("That email and password do not match an administrator.", "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 401
+
+
+def _login_buckets(email):
+    """(bucket, failures allowed per window): the account first, then the address the request came from."""
+    config = current_app.config
+    account = hashlib.sha256(email.encode()).hexdigest()[:32]
+    return [(f"login-account:{account}", config["LOGIN_FAILURES_PER_ACCOUNT"]),
+            (f"login-address:{request.remote_addr}", config["LOGIN_FAILURES_PER_ADDRESS"])]
 
 
 @bp.post("/logout")

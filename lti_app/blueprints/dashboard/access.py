@@ -4,7 +4,7 @@ from flask import flash, redirect, url_for
 from ...errors import UserFacingError
 from ...services import access_changes
 from . import bp
-from .forms import AccessChangeForm, as_utc, first_error
+from .forms import AccessChangeForm, first_error
 from .layout import resource_or_404, resource_tab, who
 
 
@@ -26,7 +26,7 @@ def access_changes_tab(resource_id):
 
 def _grant(resource, form):
     students = access_changes.find_students(resource, form.students.data.splitlines())
-    access_changes.grant(resource, students, available_until=as_utc(form.available_until.data),
+    access_changes.grant(resource, students, available_until=form.utc(form.available_until),
                          extra_attempts=form.extra_attempts.data or 0, extra_minutes=form.extra_minutes.data or 0,
                          reason=form.reason.data, by=who())
     flash(f"Access changed for {', '.join(student.display_name for student in students)}.", "ok")

@@ -1,8 +1,11 @@
-"""The dashboard's forms. Dates are entered and shown in UTC."""
+"""The dashboard's forms. Dates are typed in the viewer's time zone, which the page's script puts in the
+form's `timezone` field (static/js/local-times.js); without it they are UTC, as the labels then say."""
 from datetime import timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, TextAreaField
+from wtforms import (BooleanField, DateTimeLocalField, FloatField, HiddenField, IntegerField, SelectField,
+                     TextAreaField, ValidationError)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
@@ -31,7 +34,19 @@ class ReportRequestForm(FlaskForm):
     kind = SelectField("Report", choices=[SelectChoice(kind, label) for kind, label in KIND_LABELS.items()])
 
 
-class SettingsForm(FlaskForm):
+class ViewerTimesForm(FlaskForm):
+    """A form with dates: `utc(field)` is the field's date in UTC, whatever zone it was typed in."""
+    timezone = HiddenField()
+
+    def validate_timezone(self, field):
+        if field.data and zone(field.data) is None:
+            raise ValidationError(f"unknown time zone {field.data!r}")
+
+    def utc(self, field):
+        return in_zone(field.data, self.timezone.data)
+
+
+class SettingsForm(ViewerTimesForm):
     report_mode = SelectField("Send scores to the LMS", choices={m: REPORT_MODE_LABELS[m] for m in REPORT_MODES})
     grading_method = SelectField("Score kept", choices={m: GRADING_LABELS[m] for m in GRADING_METHODS})
     available_from = DateTimeLocalField("Available from (UTC)", validators=[Optional()])
@@ -42,13 +57,12 @@ class SettingsForm(FlaskForm):
     allow_student_review = BooleanField("Students may review their finished attempts")
 
     def settings(self):
-        values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-        for name in ("available_from", "available_until"):
-            values[name] = as_utc(values[name])
-        return values
+        values = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "timezone")}
+        return values | {"available_from": self.utc(self.available_from),
+                         "available_until": self.utc(self.available_until)}
 
 
-class AccessChangeForm(FlaskForm):
+class AccessChangeForm(ViewerTimesForm):
     students = TextAreaField("Students (LMS user id, username or email; one a line)", validators=[DataRequired()])
     available_until = DateTimeLocalField("Available until (UTC)", validators=[Optional()])
     extra_attempts = IntegerField("Extra attempts", default=0, validators=[Optional(), NumberRange(min=0)])
@@ -56,8 +70,17 @@ class AccessChangeForm(FlaskForm):
     reason = TextAreaField("Reason")
 
 
-def as_utc(moment):
-    return moment.replace(tzinfo=timezone.utc) if moment else None
+def zone(name):
+    """The IANA time zone called `name` (UTC when none is named), or None when there is no such zone."""
+    try:
+        return ZoneInfo(name) if name else timezone.utc
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def in_zone(moment, zone_name):
+    """A date typed without a zone, read in the zone `zone_name` names, as UTC."""
+    return moment.replace(tzinfo=zone(zone_name) or timezone.utc).astimezone(timezone.utc) if moment else None
 
 
 def first_error(form):

@@ -1,11 +1,11 @@
 """Scores sent to the LMS: per resource (instructors) and failures site-wide (administrators)."""
-from flask import make_response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ...models import Outcome
 from ...services import outcomes
 from ..viewer import current_viewer, get_or_404
 from . import bp
-from .layout import admin_only, resource_or_404
+from .layout import admin_only, resource_or_404, resource_tab
 
 IN_FLIGHT = ("pending", "sending", "retrying")
 
@@ -48,12 +48,8 @@ def outcome_failures():
 
 def _outcomes_page(resource):
     rows = outcomes.resource_outcomes(resource)
-    context = dict(resource=resource, outcomes=rows, viewer=current_viewer(),
-                   in_flight=any(o.state in IN_FLIGHT for o in rows))
-    template = "dashboard/_outcomes_table.html" if request.headers.get("HX-Request") else "dashboard/outcomes.html"
-    response = make_response(render_template(template, **context))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return resource_tab(resource, "dashboard/_outcomes_table.html", outcomes=rows,
+                        in_flight=any(o.state in IN_FLIGHT for o in rows))
 
 
 def _after_change(resource):

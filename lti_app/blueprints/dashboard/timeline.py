@@ -5,7 +5,7 @@ from flask import request
 
 from ...services import marking, receipts, timeline
 from . import bp
-from .forms import DiscountForm, RemarkForm, as_utc
+from .forms import DiscountForm, RemarkForm, in_zone
 from .layout import attempt_or_404, page
 
 
@@ -16,7 +16,7 @@ def attempt(attempt_id):
     remark_form, discount_form = RemarkForm(), DiscountForm()
     remark_form.item.choices = discount_form.item.choices = {
         mark.item_id: f"{mark.kind.capitalize()} {mark.item_id}" for mark in marks}
-    moment = _moment(request.args.get("at", ""))
+    moment = _moment(request.args.get("at", ""), request.args.get("timezone"))
     return page("dashboard/attempt.html", "dashboard/_attempt.html", attempt=attempt, marks=marks,
                 remark_form=remark_form, discount_form=discount_form, events=timeline.attempt_timeline(attempt),
                 outcome=timeline.outcome_for(attempt),
@@ -24,8 +24,9 @@ def attempt(attempt_id):
                 replay=timeline.state_at(attempt, moment) if moment else None)
 
 
-def _moment(text):
+def _moment(text, zone_name):
+    """The chosen time, typed in the viewer's time zone (the page's script names it), as UTC."""
     try:
-        return as_utc(datetime.fromisoformat(text)) if text else None
+        return in_zone(datetime.fromisoformat(text), zone_name) if text else None
     except ValueError:
         return None
