@@ -38,6 +38,11 @@ def _bool(value):
     return value.lower() in ("1", "true", "yes", "on")
 
 
+def _origins(value):
+    """Space- or comma-separated origins."""
+    return value.replace(",", " ").split()
+
+
 def _path(value):
     """A folder; a relative one is relative to the project root."""
     return str(ROOT / value)
@@ -88,6 +93,11 @@ SETTINGS = (
     Setting("LOGIN_FAILURES_PER_ACCOUNT", "10", int),
     Setting("LOGIN_FAILURES_PER_ADDRESS", "50", int),
     Setting("LOGIN_FAILURE_WINDOW_SECONDS", "900", int),
+    Setting("CONTENT_ORIGIN", None),
+    Setting("FRAME_ANCESTORS", None, _origins),
+    Setting("DEADLINE_GRACE_SECONDS", "120", int),
+    Setting("OVERDUE_SWEEP_SECONDS", "60", int),
+    Setting("PACKAGE_START_SECONDS", "45", int),
 )
 
 

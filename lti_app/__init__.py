@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config
 
+from . import content_host, headers
 from .extensions import csrf, db, jobs, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,8 @@ def create_app(test_config=None):
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     jobs.init_app(app)
+    content_host.init_app(app)
+    headers.init_app(app)
 
     from .blueprints import register_blueprints
     from .cli import register_commands

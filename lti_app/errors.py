@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from .content_host import on_content_host, plain_error
+
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +31,8 @@ def wants_json():
 
 
 def error_response(status, title, message, code=None, param=None):
+    if on_content_host():
+        return plain_error(status, message)
     if wants_json():
         body = {"error": {"code": code or title.lower().replace(" ", "_"), "message": message, "param": param}}
         return jsonify(body), status
@@ -38,7 +42,9 @@ def error_response(status, title, message, code=None, param=None):
 def refuse_nul_characters():
     """No text stored or searched may hold U+0000 (PostgreSQL refuses it): refuse it in the address or a
     form field before anything reads it. Uploaded files are not fields and are left alone."""
-    for values in (request.args, request.form):
+    # Only a form's body is read here: reading another (a player's commit) would fix its size limit too early.
+    fields = (request.args, request.form) if request.want_form_data_parsed else (request.args,)
+    for values in fields:
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
                 shown = name.replace("\x00", "")

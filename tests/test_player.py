@@ -42,30 +42,68 @@ def test_student_page_starts_one_attempt_and_the_player_restores_it(client, laun
     page = client.get("/resources/1", query_string={"lt": launched})
     assert b"Start the exam" in page.data and b"Open." in page.data
     settings = open_player(client, launched)
-    assert settings["entry"] == "ab-initio" and settings["mode"] == "normal" and settings["version"] == "2004"
-    assert settings["learner"] == {"id": "student-1", "name": "Ada Learner"}
+    assert settings["mode"] == "normal" and settings["version"] == "2004"
+    assert settings["lms"] == {"cmi.entry": "ab-initio", "cmi.mode": "normal", "cmi.learner_id": "student-1",
+                               "cmi.learner_name": "Ada Learner", "cmi.credit": "credit"}
     sent = client.post(settings["commitUrl"], data=json.dumps(batch(cmi__location="q1", cmi__suspend_data="{}")),
                        content_type="text/plain")
     assert sent.status_code == 200 and sent.json["result"] is True and sent.json["duplicate"] is False
     again = open_player(client, launched, attempt_id=1)
-    assert again["entry"] == "resume" and again["state"]["cmi.location"] == "q1" and again["nextSequence"] == 2
+    assert again["lms"]["cmi.entry"] == "resume" and again["state"]["cmi.location"] == "q1"
+    assert again["nextSequence"] == 2
     client.post("/resources/1/attempts", data={"lt": launched})
     assert Attempt.query.count() == 1
     assert b"Resume" in client.get("/resources/1", query_string={"lt": launched}).data
 
 
-def test_package_files_are_served_same_origin_with_types_and_caching(client, launched):
+def test_package_files_run_in_an_opaque_origin_with_types_and_caching(client, launched):
     settings = open_player(client, launched)
     assert settings["launchUrl"].endswith("/files/index.html")
     html = client.get(settings["launchUrl"])
     assert html.status_code == 200 and html.mimetype == "text/html" and b"Examgate demo quiz" in html.data
+    sandbox = html.headers["Content-Security-Policy"]
+    assert sandbox.startswith("sandbox allow-scripts") and "allow-same-origin" not in sandbox
+    assert html.headers["Referrer-Policy"] == "no-referrer" and "no-store" in html.headers["Cache-Control"]
+    api_url = re.search(rb'<head><script src="([^"]+)"></script>', html.data).group(1).decode()
+    assert api_url == settings["launchUrl"].replace("files/index.html", "api.js")
     script = client.get(settings["launchUrl"].replace("index.html", "quiz.js"))
-    assert script.mimetype == "text/javascript"
+    assert script.mimetype == "text/javascript" and script.headers["Content-Security-Policy"] == sandbox
     assert "private" in script.headers["Cache-Control"] and "max-age=86400" in script.headers["Cache-Control"]
     assert client.get(settings["launchUrl"].replace("index.html", "missing.js")).status_code == 404
     assert client.get(settings["launchUrl"].replace("index.html", "../../../etc/passwd")).status_code == 404
     forged = re.sub(r"/play/1/[^/]+/", "/play/1/forged/", settings["launchUrl"])
     assert client.get(forged).status_code == 404
+    commit_token = parse_qs(urlsplit(settings["commitUrl"]).query)["token"][0]
+    assert client.get(re.sub(r"/play/1/[^/]+/", f"/play/1/{commit_token}/", settings["launchUrl"])).status_code == 404
+
+
+def test_the_package_starts_with_the_attempt_s_values_never_cached(client, launched):
+    settings = open_player(client, launched)
+    client.post(settings["commitUrl"], data=json.dumps(batch(
+        cmi__suspend_data='{"q0":"4"}', cmi__location="q1", cmi__objectives__0__id="q0",
+        cmi__interactions__1__objectives__0__id="q0", numbas__user_role="student", cmi__session_time="PT9S")))
+    resumed = open_player(client, launched, attempt_id=1)
+    api = client.get(resumed["launchUrl"].replace("files/index.html", "api.js"))
+    assert api.mimetype == "text/javascript" and "no-store" in api.headers["Cache-Control"]
+    assert "CrossFrameAPI" in api.text and "sourceMappingURL" not in api.text
+    config = json.loads(re.search(r"examgateContentApi\((.*)\);", api.text).group(1))
+    assert config["playerOrigin"] == "http://examgate.test" and config["version"] == "2004"
+    values = config["values"]
+    assert values["cmi.suspend_data"] == '{"q0":"4"}' and values["cmi.location"] == "q1"
+    assert values["numbas.user_role"] == "student" and "cmi.session_time" not in values
+    assert values["cmi.entry"] == "resume" and values["cmi.learner_name"] == "Ada Learner"
+    assert values["cmi.objectives._count"] == "1" and values["cmi.interactions._count"] == "2"
+    assert values["cmi.interactions.1.objectives._count"] == "1" and values["cmi.comments_from_lms._count"] == "0"
+
+
+def test_a_deleted_attempt_s_files_are_not_served_with_its_old_token(client, launched):
+    from lti_app.services import attempts
+
+    settings = open_player(client, launched)
+    api_url = settings["launchUrl"].replace("files/index.html", "api.js")
+    assert client.get(settings["launchUrl"]).status_code == 200 and client.get(api_url).status_code == 200
+    attempts.delete_attempt(Attempt.query.one(), by="teacher")
+    assert client.get(settings["launchUrl"]).status_code == 404 and client.get(api_url).status_code == 404
 
 
 def test_commit_refusals_are_json_with_a_reason(client, launched):
@@ -140,7 +178,6 @@ def test_a_scorm_12_exam_gets_its_own_runtime(app, client, launched):
 def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
     from datetime import timedelta
 
-    from lti_app.extensions import db
     from lti_app.models import Remark
     from lti_app.models.base import utcnow
 
@@ -154,3 +191,17 @@ def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
     page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
     assert "re-marked" in page and "This exam closed on" in page
     assert "Resume" not in page and "start-attempt" not in page
+
+
+def test_a_package_that_never_started_is_recorded_for_the_instructor(client, launched):
+    settings = open_player(client, launched)
+    clock = json.loads(re.search(rb'id="player-clock-settings">(.*?)</script>',
+                                 client.get("/attempts/1/play", query_string={"lt": launched}).data, re.S).group(1))
+    assert clock["deadline"] is None and clock["review"] is False
+    stale = client.post(settings["commitUrl"].replace("/commit", "/not-started"))  # the window taken over above
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "superseded"
+    assert client.post("/play/1/not-started?token=forged").status_code == 404
+    reported = client.post(clock["notStartedUrl"])
+    assert reported.status_code == 200 and reported.json == {"result": True}
+    db.session.expire_all()
+    assert Attempt.query.one().package_not_started_at is not None

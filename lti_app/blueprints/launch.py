@@ -9,7 +9,7 @@ from ..lti import lti11, lti13
 from ..lti.errors import LaunchRefused
 from ..lti.roles import examgate_role
 from ..models import Consumer, Lti13Registration
-from ..services import deep_linking, launches
+from ..services import deep_linking, frame_ancestors, launches
 from .viewer import LAUNCH_TOKEN_PARAM, get_or_404, launch_token, sign_in_user
 
 bp = Blueprint("launch", __name__, url_prefix="/lti")
@@ -29,7 +29,9 @@ def launch():
         headers["Authorization"] = authorization
     lti11.verify(consumer if consumer and consumer.enabled else None, request.url, "POST", body, headers,
                  current_app.config["LTI_TIMESTAMP_WINDOW_SECONDS"])
-    launch = launches.record_launch(consumer, launches.from_lti11(params))
+    data = launches.from_lti11(params)
+    launch = launches.record_launch(consumer, data)
+    frame_ancestors.learn(consumer, data.return_url, request.headers.get("Origin"))
     return land(launch)
 
 
@@ -44,7 +46,9 @@ def _launch_lti13():
     if verified.message_type == lti13.DEEP_LINKING_REQUEST:
         return _deep_linking_picker(verified)
     data = launches.from_lti13(verified.claims, verified.registration.id)
-    return land(launches.record_launch(verified.registration.consumer, data))
+    launch = launches.record_launch(verified.registration.consumer, data)
+    frame_ancestors.learn(verified.registration.consumer, data.return_url, request.headers.get("Origin"))
+    return land(launch)
 
 
 def _deep_linking_picker(verified):

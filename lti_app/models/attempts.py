@@ -12,6 +12,8 @@ class Attempt(db.Model):
     status = db.Column(db.String(20), nullable=False, default="open")  # open, finished
     started_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     finished_at = db.Column(UTCDateTime)
+    end_reason = db.Column(db.String(20))  # finished (the package said so), time_up (the server ended it)
+    finish_sequence = db.Column(db.Integer)  # the batch that finished it: earlier ones may still arrive
     last_commit_at = db.Column(UTCDateTime)
     completion_status = db.Column(db.String(30), nullable=False, default="unknown")
     success_status = db.Column(db.String(30), nullable=False, default="unknown")
@@ -22,6 +24,7 @@ class Attempt(db.Model):
     state = db.Column(JsonDocument, nullable=False, default=dict)  # current CMI values by key
     state_times = db.Column(JsonDocument, nullable=False, default=dict)  # key -> sequence that set it
     session_key = db.Column(db.String(64))  # the window allowed to save
+    package_not_started_at = db.Column(UTCDateTime)  # the player saw no Initialize in time (last report)
     deleted_at = db.Column(UTCDateTime)
     deleted_by = db.Column(db.String(300))
 
@@ -29,7 +32,8 @@ class Attempt(db.Model):
     user = db.relationship("User")
     exam_version = db.relationship("ExamVersion")
 
-    __table_args__ = (db.Index("ix_attempt_resource_user", "resource_id", "user_id"),)
+    __table_args__ = (db.Index("ix_attempt_resource_user", "resource_id", "user_id"),
+                      db.Index("ix_attempt_status", "status"))
 
 
 class CommitBatch(db.Model):
@@ -41,6 +45,7 @@ class CommitBatch(db.Model):
     sequence = db.Column(db.Integer, nullable=False)
     element_count = db.Column(db.Integer, nullable=False)
     received_at = created_column()
+    late = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())  # kept, never scored
 
     __table_args__ = (db.UniqueConstraint("attempt_id", "batch_id"),)
 

@@ -13,6 +13,8 @@ class Consumer(db.Model):
     enabled = db.Column(db.Boolean, nullable=False, default=True)
     credentials_refused_at = db.Column(UTCDateTime)
     credentials_refused_reason = db.Column(db.Text)
+    # The LMS's origins (scheme://host), learnt from verified launches: they may frame Examgate's pages.
+    frame_origins = db.Column(JsonDocument)
     created_at = created_column()
 
     registrations = db.relationship("Lti13Registration", back_populates="consumer")

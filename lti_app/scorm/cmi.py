@@ -66,14 +66,15 @@ def attempt_result(state: Mapping[str, str]) -> AttemptResult:
     if scorm12 and max_ is None and raw is not None:
         max_ = 100.0  # SCORM 1.2 reads a raw score without min and max as a percentage
     completion, success = _statuses(state, scorm12)
+    parts = _parts(state)
     return AttemptResult(
         score=_scaled(_number(state.get("cmi.score.scaled")), raw, max_),
         raw=raw,
         max=max_,
         completion_status=completion,
         success_status=success,
-        questions=_questions(state),
-        parts=_parts(state),
+        questions=_questions(state, parts),
+        parts=parts,
         time_seconds=_time_spent(state, scorm12),
     )
 
@@ -167,10 +168,25 @@ def _collection(state: Mapping[str, str], name: str) -> list[dict[str, str]]:
     return [entries[index] for index in sorted(entries) if entries[index].get("id")]
 
 
-def _questions(state: Mapping[str, str]) -> tuple[QuestionScore, ...]:
+def question_of(part_id, question_ids):
+    """The question a part belongs to: the longest question id followed by "p" in the part's id."""
+    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
+    return max(owners, key=len) if owners else None
+
+
+def _questions(state: Mapping[str, str], parts) -> tuple[QuestionScore, ...]:
+    """Each objective's score; a question not answered yet is worth its parts' weightings."""
+    objectives = _collection(state, "objectives")
+    weightings = defaultdict(float)
+    for part in parts:
+        owner = question_of(part.id, [objective["id"] for objective in objectives])
+        if owner is not None and part.weighting is not None:
+            weightings[owner] += part.weighting
     questions = []
-    for objective in _collection(state, "objectives"):
+    for objective in objectives:
         raw, max_ = _number(objective.get("score.raw")), _number(objective.get("score.max"))
+        if max_ is None and objective["id"] in weightings:
+            max_ = weightings[objective["id"]]
         scaled = _scaled(_number(objective.get("score.scaled")), raw, max_)
         questions.append(QuestionScore(id=objective["id"], raw=raw, max=max_, scaled=scaled))
     return tuple(questions)

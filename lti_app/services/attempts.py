@@ -3,28 +3,40 @@
 The commit is the hot path (see DESIGN.md, "The SCORM data path"): one transaction that locks the
 attempt row, records the batch once, appends its elements in one insert, updates the state document
 once, and touches question scores and the score only when the package's numbers changed.
+
+Deadlines are strict: a batch that arrives after the attempt's deadline plus DEADLINE_GRACE_SECONDS is
+kept in the log, marked late, and never applied. An attempt whose student never comes back is ended by
+`end_overdue` (the periodic job, and every page that reads the attempt) with what arrived in time.
+A batch of the finishing window with a sequence below the finishing batch (beacons overtake each other)
+is still applied in sequence order; anything later is refused.
 """
 import logging
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select
+from flask import current_app
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..errors import UserFacingError
 from ..extensions import db
-from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, User
+from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
 from . import access_changes, marking, outcomes, receipts
 
 log = logging.getLogger(__name__)
-# Saves already on their way when time runs out are kept and still count.
-DEADLINE_GRACE = timedelta(minutes=2)
 
+# What one attempt may store. A value: SCORM 2004's largest (cmi.suspend_data, 64,000 characters).
+# The state document, rewritten by every commit: far above a large Numbas exam (~200 kB), far below
+# what would slow every later commit down.
 MAX_ELEMENTS = 5000
+MAX_VALUE_CHARS = 64000
+MAX_STATE_CHARS = 2_000_000
 MAX_SEQUENCE = 2**31 - 1
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no text column takes them
 SUSPEND = "suspend"
 
 
@@ -37,6 +49,7 @@ class Access:
     closes_at: datetime | None
     attempts_allowed: int  # 0: unlimited
     attempts_used: int
+    time_limit_minutes: int = 0  # 0: none
 
     @property
     def is_open(self):
@@ -73,10 +86,13 @@ class Receipt:
     duplicate: bool
     status: str
     score: float | None
+    late: bool = False  # arrived after the deadline: kept, not scored
+    ending: dict = field(default_factory=dict)  # what the player tells the student when a session ends
 
     def as_json(self):
         return {"result": True, "errorCode": 0, "batch_id": self.batch_id, "sequence": self.sequence,
-                "duplicate": self.duplicate, "status": self.status, "score": self.score}
+                "duplicate": self.duplicate, "status": self.status, "score": self.score, "late": self.late,
+                **self.ending}
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -87,7 +103,7 @@ def access(resource, user, now=None) -> Access:
     opens_at, closes_at = resource.available_from, limits.available_until
     state = "not_yet" if opens_at and now < opens_at else "closed" if closes_at and now > closes_at else "open"
     return Access(state=state, opens_at=opens_at, closes_at=closes_at, attempts_allowed=limits.max_attempts,
-                  attempts_used=_counted(resource, user).count())
+                  attempts_used=_counted(resource, user).count(), time_limit_minutes=limits.time_limit_minutes)
 
 
 def student_attempts(resource, user) -> list[Attempt]:
@@ -107,6 +123,7 @@ def _counted(resource, user):
 
 def start(resource, user) -> Attempt:
     """A new attempt, or the student's unfinished one: a second click never makes a second attempt."""
+    end_overdue(resource_id=resource.id, user_id=user.id)
     # Two start requests at once (a double click) queue on the student's row, so only one creates.
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     current = open_attempt(resource, user)
@@ -164,29 +181,49 @@ def _check_open(rights: Access):
 # --- commits -------------------------------------------------------------------------------------
 
 def parse_batch(payload) -> Batch:
-    """A batch as the player sends it; anything malformed is refused by name."""
+    """A batch as the player sends it; anything malformed is refused by name (param: the batch's
+    field, or `elements.N.key` / `elements.N.value` for one element, which the player then drops)."""
     if not isinstance(payload, dict):
         raise _bad("The commit is not a JSON object.", None)
     batch_id, sequence, elements = payload.get("batch_id"), payload.get("sequence"), payload.get("elements")
     if not isinstance(batch_id, str) or not 0 < len(batch_id) <= 64:
         raise _bad("batch_id must be a string of at most 64 characters.", "batch_id")
+    if UNSTORABLE.search(batch_id):
+        raise UserFacingError("batch_id contains a character that cannot be saved (U+0000 or a broken character).",
+                              422, "bad_batch_id", "batch_id")
     if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence <= MAX_SEQUENCE:
         raise _bad("sequence must be a whole number.", "sequence")
-    if not isinstance(elements, list) or len(elements) > MAX_ELEMENTS:
-        raise _bad(f"elements must be a list of at most {MAX_ELEMENTS}.", "elements")
+    if not isinstance(elements, list):
+        raise _bad("elements must be a list.", "elements")
+    if len(elements) > MAX_ELEMENTS:
+        raise UserFacingError(f"This save holds {len(elements)} answers; at most {MAX_ELEMENTS} can be saved "
+                              "at once.", 413, "too_many_elements", "elements")
     end = payload.get("end")
     if end not in (None, "terminate", "unload"):
         raise _bad("end must be terminate, unload or null.", "end")
-    return Batch(batch_id, sequence, tuple(filter(None, map(_element, elements))), end)
+    return Batch(batch_id, sequence, tuple(filter(None, (_element(n, item) for n, item in enumerate(elements)))), end)
 
 
-def _element(item):
-    if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not 0 < len(item["key"]) <= 255:
-        raise _bad("Each element needs a key of at most 255 characters.", "elements")
+def _element(n, item):
+    key = item.get("key") if isinstance(item, dict) else None
+    if not isinstance(key, str) or not 0 < len(key) <= 255 or UNSTORABLE.search(key):
+        raise _refused_element(n, "key", "An answer's name must be text of at most 255 characters "
+                                         "without control characters such as U+0000.")
     value = item.get("value")
     if isinstance(value, (dict, list)):  # scorm-again flattens empty collections to {}
         return None
-    return Element(item["key"], "" if value is None else str(value), _client_time(item.get("client_time")))
+    value = "" if value is None else str(value)
+    if len(value) > MAX_VALUE_CHARS:
+        raise _refused_element(n, "value", f"The answer {key} is {len(value)} characters long; "
+                                           f"at most {MAX_VALUE_CHARS} can be saved. It was not saved.")
+    if UNSTORABLE.search(value):
+        raise _refused_element(n, "value", f"The answer {key} contains a character that cannot be saved "
+                                           "(U+0000 or a broken character). It was not saved.")
+    return Element(key, value, _client_time(item.get("client_time")))
+
+
+def _refused_element(n, field, message):
+    return UserFacingError(message, 422, "bad_element", f"elements.{n}.{field}")
 
 
 def _client_time(value):
@@ -211,22 +248,52 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
+    _check_size(attempt, batch)
     if not _record_batch(attempt, batch):
-        receipt = _receipt(attempt, batch, duplicate=True)
+        receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()
         return receipt
-    if attempt.status != "open":
+    if _refused_after_end(attempt, batch):
         raise UserFacingError("This attempt is finished; nothing more can be saved.", 409, "attempt_finished")
-    changed = _apply(attempt, batch)
-    receipt = _receipt(attempt, batch, duplicate=False)
+    now = utcnow()
+    was_open = attempt.status == "open"
+    late = attempt.end_reason == "time_up" or overdue(attempt, now)
+    changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now)
+    receipt = _receipt(attempt, batch, duplicate=False, late=late)
     db.session.commit()
     if changed:
-        log.info("attempt %s: score %s, %s/%s, status %s", attempt_id, receipt.score,
-                 attempt.completion_status, attempt.success_status, receipt.status)
-        outcomes.attempt_changed(attempt)
-        if attempt.status == "finished":
-            receipts.attempt_finished(attempt)
+        log.info("attempt %s: score %s, %s/%s, status %s%s", attempt_id, receipt.score, attempt.completion_status,
+                 attempt.success_status, receipt.status, " (a late batch ended it)" if receipt.late else "")
+        _announce(attempt, ended=was_open and attempt.status == "finished")
     return receipt
+
+
+def _check_size(attempt, batch):
+    """Refuse a batch that would make the attempt's state larger than it may be."""
+    state = attempt.state or {}
+    size = sum(len(key) + len(value) for key, value in state.items())
+    for element in {element.key: element for element in batch.elements}.values():
+        old = state.get(element.key)
+        size += len(element.value) - (len(old) if old is not None else -len(element.key))
+    if size > MAX_STATE_CHARS:
+        log.warning("attempt %s: batch refused, the state would hold %s characters", attempt.id, size)
+        raise UserFacingError(f"These answers would make this attempt larger than the {MAX_STATE_CHARS:,} "
+                              "characters it may hold. They were not saved.", 413, "attempt_too_large")
+
+
+def _refused_after_end(attempt, batch) -> bool:
+    """A finished attempt takes only batches of its finishing window sent before the finishing one
+    (and, once its time ran out, late batches to keep)."""
+    if attempt.status == "open" or attempt.end_reason == "time_up":
+        return False
+    return attempt.finish_sequence is None or batch.sequence >= attempt.finish_sequence
+
+
+def _announce(attempt, ended):
+    """After commit: the score goes to the outcome pipeline, and a finished attempt's receipt to its student."""
+    outcomes.attempt_changed(attempt)
+    if ended:
+        receipts.attempt_finished(attempt)
 
 
 def _record_batch(attempt, batch) -> bool:
@@ -245,39 +312,127 @@ def _insert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def _receipt(attempt, batch, duplicate):
-    return Receipt(batch.batch_id, batch.sequence, duplicate, attempt.status, attempt.score)
+def _receipt(attempt, batch, duplicate, late):
+    return Receipt(batch.batch_id, batch.sequence, duplicate, attempt.status, attempt.score, late,
+                   {"end": batch.end, **ending(attempt)} if batch.end or attempt.status != "open" else {})
 
 
-def _apply(attempt, batch) -> bool:
-    """Write the batch; True when the score or a status changed."""
-    now = utcnow()
+def _was_late(attempt, batch):
+    return bool(db.session.query(CommitBatch.late).filter_by(attempt_id=attempt.id, batch_id=batch.batch_id).scalar())
+
+
+def ending(attempt) -> dict:
+    """What the player shows when a session ends: handed in (when, the score in marks, the receipt code),
+    or saved (until when the student can come back)."""
+    total = marking.attempt_total(attempt)
+    deadline = access_changes.attempt_deadline(attempt)
+    return {"end_reason": attempt.end_reason, "finished_at": _iso(attempt.finished_at),
+            "receipt_code": receipts.receipt_code(attempt), "deadline": _iso(deadline),
+            "raw": None if total is None else round(total.earned, 4),
+            "max": None if total is None else round(total.maximum, 4)}
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def _log_elements(attempt, batch, now):
     if batch.elements:
         db.session.execute(insert(CmiElement), [
             {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
              "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
+
+
+def _keep_late(attempt, batch, now) -> bool:
+    """A batch after the deadline (and grace): logged and marked late, never applied; the attempt ends."""
+    _log_elements(attempt, batch, now)
+    db.session.execute(update(CommitBatch).where(CommitBatch.attempt_id == attempt.id,
+                                                 CommitBatch.batch_id == batch.batch_id).values(late=True))
+    log.info("attempt %s: batch %s arrived after the deadline: kept, not scored", attempt.id, batch.sequence)
+    if attempt.status != "open":
+        return False
+    _end_in_time(attempt)
+    return True
+
+
+def _end_in_time(attempt):
+    attempt.status, attempt.end_reason = "finished", "time_up"
+    attempt.finished_at = access_changes.attempt_deadline(attempt)
+
+
+def _apply(attempt, batch, now) -> bool:
+    """Write the batch; True when the score or a status changed."""
+    _log_elements(attempt, batch, now)
+    finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     before = attempt_result(attempt.state or {})
     state, times = _merged(attempt, batch)
-    if batch.end:
+    if batch.end and finishing:
         _end_session(state, batch)
     attempt.state, attempt.state_times, attempt.last_commit_at = state, times, now
     after = attempt_result(state)
     with db.session.no_autoflush:  # the attempt's row is written once, at commit
         changed = _record_result(attempt, before, after)
-    if batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
-        attempt.status, attempt.finished_at = "finished", now
-        changed = True
-    elif overdue(attempt, now):
-        # The batch is kept (nothing is lost), but time is up: the attempt ends at its deadline.
-        attempt.status, attempt.finished_at = "finished", access_changes.attempt_deadline(attempt)
+    if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
+        attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
+        attempt.finish_sequence = batch.sequence
         changed = True
     return changed
 
 
 def overdue(attempt, now=None) -> bool:
     """Past its deadline (time limit or closing, with access changes), grace included."""
+    return past_deadline(attempt, now, _grace())
+
+
+def past_deadline(attempt, now=None, grace=timedelta(0)) -> bool:
     ends = access_changes.attempt_deadline(attempt)
-    return ends is not None and (now or utcnow()) > ends + DEADLINE_GRACE
+    return ends is not None and (now or utcnow()) > ends + grace
+
+
+def _grace():
+    """Saves already on their way when time runs out still count."""
+    return timedelta(seconds=current_app.config["DEADLINE_GRACE_SECONDS"])
+
+
+def end_overdue(resource_id=None, user_id=None) -> int:
+    """End the open attempts whose time is up (of one resource, or one student there), each with what
+    arrived in time, and send their scores; the periodic job runs it for all, pages for what they show."""
+    now = utcnow()
+    query = (Attempt.query.join(Resource, Resource.id == Attempt.resource_id)
+             .filter(Attempt.status == "open", Attempt.deleted_at.is_(None),
+                     or_(Resource.time_limit_minutes > 0, Resource.available_until < now - _grace())))
+    if resource_id is not None:
+        query = query.filter(Attempt.resource_id == resource_id)
+    if user_id is not None:
+        query = query.filter(Attempt.user_id == user_id)
+    # Access changes only ever extend the resource's own limits: an attempt before those is not overdue.
+    candidates = [attempt for attempt in query if _past_resource_limits(attempt, now)]
+    return sum(end_if_overdue(attempt) for attempt in candidates)
+
+
+def _past_resource_limits(attempt, now):
+    resource, ends = attempt.resource, []
+    if resource.available_until:
+        ends.append(resource.available_until)
+    if resource.time_limit_minutes:
+        ends.append(attempt.started_at + timedelta(minutes=resource.time_limit_minutes))
+    return bool(ends) and now > min(ends) + _grace()
+
+
+def end_if_overdue(attempt) -> bool:
+    """End one attempt if it is still open and its time is up; True when this call ended it."""
+    if attempt.status != "open" or attempt.deleted_at is not None or not overdue(attempt):
+        return False
+    db.session.execute(select(Attempt).where(Attempt.id == attempt.id).with_for_update()
+                       .execution_options(populate_existing=True))
+    if attempt.status != "open":  # a commit or another sweep ended it meanwhile
+        db.session.rollback()
+        return False
+    _end_in_time(attempt)
+    db.session.commit()
+    log.info("attempt %s: time is up; ended at %s with score %s", attempt.id, attempt.finished_at, attempt.score)
+    _announce(attempt, ended=True)
+    return True
 
 
 def _merged(attempt, batch):
@@ -338,6 +493,17 @@ def _upsert_question_scores(rows):
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
         set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}), rows)
+
+
+def package_not_started(attempt_id: int, session_key: str):
+    """The player saw no Initialize from the package in time: record it for the instructor's attempt page."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.deleted_at is not None or attempt.session_key != session_key:
+        raise UserFacingError("This attempt is not open in this window.", 409, "superseded")
+    attempt.package_not_started_at = utcnow()
+    db.session.commit()
+    log.warning("attempt %s: the exam package did not start in the student's browser (user %s)",
+                attempt.id, attempt.user_id)
 
 
 # --- delete and restore --------------------------------------------------------------------------

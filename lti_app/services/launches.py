@@ -42,6 +42,7 @@ class LaunchData:
     outcome_service_url: str | None = None
     outcome_extensions: list = field(default_factory=list)
     custom: dict = field(default_factory=dict)
+    return_url: str | None = None  # where the LMS takes the user back: its origin may frame Examgate
     # LTI 1.3 only
     registration_id: int | None = None
     ags_scopes: list = field(default_factory=list)
@@ -71,6 +72,7 @@ def from_lti11(params: dict) -> LaunchData:
         outcome_service_url=params.get("lis_outcome_service_url") or None,
         outcome_extensions=_outcome_extensions(params),
         custom={k[len("custom_"):]: v for k, v in params.items() if k.startswith("custom_")},
+        return_url=params.get("launch_presentation_return_url") or None,
     )
 
 
@@ -99,6 +101,7 @@ def from_lti13(claims: dict, registration_id: int) -> LaunchData:
         username=username,
         outcome_service_url=ags.get("lineitems"),
         custom={str(k): str(v) for k, v in (claims.get(CLAIM + "custom") or {}).items()},
+        return_url=(claims.get(CLAIM + "launch_presentation") or {}).get("return_url"),
         registration_id=registration_id,
         ags_scopes=list(ags.get("scope") or []),
         lineitem_url=ags.get("lineitem"),

@@ -1,13 +1,20 @@
-"""An attempt's score: the package's question and part scores, an instructor's re-marks, the resource's
-discounts. `attempt_score` is the one place that computes it.
+"""An attempt's score: the package's total, an instructor's re-marks, the resource's discounts.
+`attempt_total` is the one place that computes it.
+
+The package's own total is the authority (cmi.score.raw / cmi.score.max, or cmi.score.scaled;
+SCORM 1.2 cmi.core.score.*): a question not answered yet counts 0 of its maximum because the
+package's maximum already includes it. Question scores (objectives) and part scores (interactions)
+explain that total and carry the changes: a re-mark or a discount moves the total by what it changes
+in its question or part. Only a package that reports no total is scored from the questions' maxima.
 
 A part ("q0p1") counts inside its question ("q0"): the question keeps the score the package gave it,
-moved by whatever re-marks and discounts did to its parts. Overriding a question replaces its score.
+moved by whatever re-marks and discounts did to its parts. Changing a question replaces its score,
+and its parts follow it in proportion to their maxima.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Discount, QuestionScore, Remark
-from ..scorm.cmi import attempt_result
+from ..scorm.cmi import attempt_result, question_of
 
 
 @dataclass(frozen=True)
@@ -21,10 +28,13 @@ class ItemMark:
     max: float | None
     remark: Remark | None
     discount: Discount | None
+    removed: bool = False  # by its own discount, or with its question
+    from_question: bool = False  # a part whose question was re-marked or discounted
+    lost: float = 0.0  # a question's marks removed with its discounted parts
 
     @property
-    def removed(self):
-        return self.discount is not None and self.discount.mode == "remove"
+    def changed(self):
+        return self.remark is not None or self.discount is not None
 
     @property
     def counted_raw(self):
@@ -32,7 +42,20 @@ class ItemMark:
 
     @property
     def counted_max(self):
-        return 0.0 if self.removed else (self.max or 0.0)
+        return 0.0 if self.removed else (self.max or 0.0) - self.lost
+
+
+@dataclass(frozen=True)
+class Total:
+    """What an attempt scored: marks earned out of the exam's total, and where that total comes from."""
+
+    earned: float
+    maximum: float
+    from_package: bool  # False: the package reported no total; the questions' maxima are summed
+
+    @property
+    def score(self):
+        return _clamp(self.earned / self.maximum)
 
 
 def active_discounts(resource_id) -> dict:
@@ -57,7 +80,7 @@ def marks_by_attempt(attempt_ids, resource_id, discounts=None) -> dict:
     for score in scores:
         marks[score.attempt_id].append(
             _mark(score, remarks.get((score.attempt_id, score.item_id)), discounts.get(score.item_id)))
-    return marks
+    return {attempt_id: _carried(item_marks) for attempt_id, item_marks in marks.items()}
 
 
 def _mark(score, remark, discount):
@@ -66,41 +89,71 @@ def _mark(score, remark, discount):
         raw = remark.score
     if discount is not None and discount.mode == "full_marks":
         raw = score.max
-    return ItemMark(score.item_id, score.kind, score.raw, raw, score.max, remark, discount)
+    removed = discount is not None and discount.mode == "remove"
+    return ItemMark(score.item_id, score.kind, score.raw, raw, score.max, remark, discount, removed)
 
 
-def question_of(part_id, question_ids):
-    """The question a part belongs to: the longest question id followed by "p" in the part's id."""
-    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
-    return max(owners, key=len) if owners else None
+def _carried(marks) -> list[ItemMark]:
+    """The marks with each change carried across: a changed question sets its parts, changed parts move
+    their question."""
+    questions = {mark.item_id: mark for mark in marks if mark.kind == "question"}
+    parts = {}
+    for part in (mark for mark in marks if mark.kind == "part"):
+        owner = question_of(part.item_id, questions)
+        if owner is not None:
+            parts.setdefault(owner, []).append(part)
+    carried = {}
+    for item_id, question in questions.items():
+        own = parts.get(item_id, [])
+        if question.changed:
+            carried.update((part.item_id, _following(part, question)) for part in own)
+        elif own:
+            raw = (question.raw or 0.0) + sum(part.counted_raw - (part.package_raw or 0.0) for part in own)
+            lost = sum(part.max or 0.0 for part in own if part.removed)
+            carried[item_id] = replace(question, raw=question.raw if raw == (question.raw or 0.0) else raw,
+                                       lost=lost)
+    return [carried.get(mark.item_id, mark) for mark in marks]
+
+
+def _following(part, question):
+    """A part of a re-marked or discounted question: its share of the question's new score."""
+    share = (part.max or 0.0) / question.max if question.max else 0.0
+    raw = part.raw if question.raw is None else question.raw * share
+    return replace(part, raw=raw, removed=part.removed or question.removed, from_question=True)
 
 
 def question_totals(marks) -> dict:
-    """{question id: (counted raw, counted max)} with each part's changes carried into its question."""
-    questions = {mark.item_id: mark for mark in marks if mark.kind == "question"}
-    totals = {item_id: [mark.counted_raw, mark.counted_max] for item_id, mark in questions.items()}
-    for part in (mark for mark in marks if mark.kind == "part"):
-        owner = question_of(part.item_id, questions)
-        if owner is None:  # a package that reports parts only: each part counts on its own
-            totals[part.item_id] = [part.counted_raw, part.counted_max]
-        elif not (questions[owner].remark or questions[owner].discount):
-            totals[owner][0] += part.counted_raw - (part.package_raw or 0.0)
-            totals[owner][1] -= (part.max or 0.0) if part.removed else 0.0
-    return {item_id: (raw, max_) for item_id, (raw, max_) in totals.items()}
+    """{question id: (counted raw, counted max)}; a part outside every question counts on its own."""
+    question_ids = [mark.item_id for mark in marks if mark.kind == "question"]
+    return {mark.item_id: (mark.counted_raw, mark.counted_max) for mark in marks
+            if mark.kind == "question" or question_of(mark.item_id, question_ids) is None}
+
+
+def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
+    """Marks earned out of the exam's total after re-marks and discounts; None while there is no score."""
+    marks = item_marks(attempt, discounts) if marks is None else marks
+    counting = question_totals(marks)
+    counted = [mark for mark in marks if mark.item_id in counting]
+    earned_change = sum(mark.counted_raw - (mark.package_raw or 0.0) for mark in counted)
+    maximum_change = sum(mark.counted_max - (mark.max or 0.0) for mark in counted)
+    questions_maximum = sum(mark.max or 0.0 for mark in counted)
+    if attempt.max_score and attempt.raw_score is not None:
+        total = Total(attempt.raw_score + earned_change, attempt.max_score + maximum_change, True)
+    elif (scaled := attempt_result(attempt.state or {}).score) is not None:
+        # cmi.score.scaled alone: a fraction of the package's maximum, or of what its questions explain
+        maximum = attempt.max_score or questions_maximum
+        if not maximum:
+            return Total(scaled, 1.0, True)
+        total = Total(scaled * maximum + earned_change, maximum + maximum_change, True)
+    else:
+        total = Total(sum(mark.counted_raw for mark in counted), sum(mark.counted_max for mark in counted), False)
+    return total if total.maximum > 0 else None
 
 
 def attempt_score(attempt, discounts=None) -> float | None:
     """The attempt's score, 0–1, or None while there is none."""
-    marks = item_marks(attempt, discounts)
-    if not marks:
-        if attempt.max_score:
-            return _clamp((attempt.raw_score or 0.0) / attempt.max_score)
-        return attempt_result(attempt.state or {}).score
-    totals = question_totals(marks).values()
-    maximum = sum(max_ for _, max_ in totals)
-    if maximum <= 0:
-        return None
-    return _clamp(sum(raw for raw, _ in totals) / maximum)
+    total = attempt_total(attempt, discounts)
+    return None if total is None else total.score
 
 
 def attempt_notes(attempt) -> list[str]:

@@ -15,7 +15,7 @@ LONG_VALUE = 120
 @dataclass
 class Event:
     at: datetime
-    kind: str  # launch, start, commit, remark, discount, finish, delete, outcome
+    kind: str  # launch, start, commit, late, remark, discount, finish, delete, outcome, problem
     title: str
     who: str = ""
     groups: list = field(default_factory=list)  # [(heading, [(name, value)])] for commits
@@ -36,7 +36,12 @@ def attempt_timeline(attempt) -> list[Event]:
         if discount.removed_at:
             events.append(Event(discount.removed_at, "discount", f"Discount of {discount.item_id} withdrawn"))
     if attempt.finished_at:
-        events.append(Event(attempt.finished_at, "finish", f"Attempt {attempt.number} finished"))
+        how = " when its time ran out" if attempt.end_reason == "time_up" else ""
+        events.append(Event(attempt.finished_at, "finish", f"Attempt {attempt.number} finished{how}"))
+    if attempt.package_not_started_at:
+        events.append(Event(attempt.package_not_started_at, "problem", "The exam package did not start",
+                            attempt.user.display_name, detail="The player saw no Initialize call from the package "
+                            "(a script that failed to load?) and told the student."))
     if attempt.deleted_at:
         events.append(Event(attempt.deleted_at, "delete", "Attempt deleted", attempt.deleted_by or ""))
     events += _deliveries(attempt)
@@ -48,10 +53,16 @@ def _commits(attempt):
     for element in CmiElement.query.filter_by(attempt_id=attempt.id).order_by(CmiElement.id):
         elements[element.batch_id].append(element)
     ids = item_ids(attempt.state or {})
-    return [Event(batch.received_at, "commit",
-                  f"Commit {batch.sequence} received: {batch.element_count} value{'s' if batch.element_count != 1 else ''}",
+    return [Event(batch.received_at, "late" if batch.late else "commit", _commit_title(batch),
                   groups=readable(elements.get(batch.batch_id, []), ids))
             for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)]
+
+
+def _commit_title(batch):
+    values = f"{batch.element_count} value{'s' if batch.element_count != 1 else ''}"
+    if batch.late:
+        return f"Commit {batch.sequence} arrived after the deadline: {values} kept, not scored"
+    return f"Commit {batch.sequence} received: {values}"
 
 
 def outcome_for(attempt) -> Outcome | None:
@@ -100,9 +111,11 @@ def readable(elements, ids) -> list:
 
 
 def state_at(attempt, moment):
-    """The attempt's CMI state and result as they stood at `moment`, from the log."""
+    """The attempt's CMI state and result as they stood at `moment`, from the log (late batches never count)."""
     state = {}
-    for element in (CmiElement.query.filter(CmiElement.attempt_id == attempt.id, CmiElement.server_time <= moment)
+    late = CommitBatch.query.with_entities(CommitBatch.batch_id).filter_by(attempt_id=attempt.id, late=True)
+    for element in (CmiElement.query.filter(CmiElement.attempt_id == attempt.id, CmiElement.server_time <= moment,
+                                            CmiElement.batch_id.not_in(late))
                     .order_by(CmiElement.sequence, CmiElement.id)):
         state[element.key] = element.value
     return state, attempt_result(state)

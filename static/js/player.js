@@ -1,11 +1,24 @@
 /* The player's glue: scorm-again in the page, the package in the iframe, commits to Examgate.
  *
+ * The package runs in an opaque origin (a sandboxed iframe, its files served with a CSP sandbox,
+ * from the content host when there is one): its documents have an API of their own (content-api.js)
+ * that relays every call here over postMessage, to scorm-again's CrossFrameLMS. Only messages from
+ * this page's package frame and its descendants are answered.
+ *
  * scorm-again keeps the CMI data and checks it; it sends nothing itself (no lmsCommitUrl). Every
  * value the package sets is collected here and sent as a batch {batch_id, sequence, elements, end}
  * on Commit, on Terminate, every few seconds (autocommit) and when the page goes away. A batch stays
  * in localStorage until the server's receipt names it, and is sent again (also after a reload).
  * Batches are idempotent on the server. A window sends its own batches and those it found waiting
  * when it opened; a window that another one took over drops what it made since and stops saving.
+ * A batch the server refuses for good (too large, malformed) is dropped with a message; the next
+ * ones still go. The package is loaded once the batches found waiting are saved, so that the values
+ * its documents start with (served with them) are the latest.
+ *
+ * Events on document, for other scripts of the page: "examgate:initialized" when the package calls
+ * Initialize, "examgate:receipt" (detail: the server's receipt) for each batch saved,
+ * "examgate:refused" (detail: the error) for each batch refused; on "examgate:time-up" what is
+ * pending is sent and nothing set after it is.
  */
 (function () {
   "use strict";
@@ -28,6 +41,8 @@
   var stopped = false;  // another window took over, or the attempt can no longer be saved
   var retries = 0;
   var retryTimer = null;
+  var timeUp = false;
+  var frame = document.getElementById("player-frame");
   var windowId = newBatchId();
   var adopted = {};  // batch ids left by earlier windows, sent by this one
 
@@ -59,7 +74,7 @@
   }
 
   function track(key, value) {
-    if (review) return;
+    if (review || timeUp) return;
     pending = pending.filter(function (element) { return element.key !== key; });
     pending.push({ key: key, value: String(value), client_time: Date.now() });
   }
@@ -95,8 +110,11 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         sending = false;
-        if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch);
-        if (response.status >= 400 && response.status < 500 && answer.error) return refused(batch, answer.error);
+        if (response.ok && answer.batch_id === batch.batch_id) return acknowledged(batch, answer);
+        if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+          return refused(batch, answer.error || { code: "refused", message: "Some answers were refused (HTTP " +
+                                                  response.status + ") and not saved." });
+        }
         retryLater();
       });
     }, function () {
@@ -105,22 +123,31 @@
     });
   }
 
-  function acknowledged(batch) {
+  function acknowledged(batch, receipt) {
     retries = 0;
+    if (batch.window === windowId) announce("examgate:receipt", receipt);  // not for batches an earlier window left
     writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
     send();
   }
 
   function refused(batch, error) {
+    announce("examgate:refused", error);
     if (error.code === "superseded" || error.code === "bad_token") {
       stopped = true;
       writeQueue(readQueue().filter(function (b) { return b.window !== windowId; }));
       showSaving([]);
       return showMessage(error.message);
     }
-    // The server will never take this batch (finished attempt, malformed): drop it and go on.
-    writeQueue(readQueue().filter(function (b) { return b.batch_id !== batch.batch_id; }));
-    if (error.code === "attempt_finished") showMessage(error.message);
+    // The server will never take this batch as it is: drop the one element it names, or the whole
+    // batch (too large, finished attempt), tell the student, and go on with the rest.
+    var named = /^elements\.(\d+)\./.exec(error.param || "");
+    writeQueue(readQueue().map(function (b) {
+      if (b.batch_id !== batch.batch_id) return b;
+      if (!named) return null;
+      b.elements.splice(Number(named[1]), 1);
+      return b.elements.length || b.end ? b : null;
+    }).filter(Boolean));
+    showMessage(error.message);
     send();
   }
 
@@ -151,6 +178,10 @@
     status.className = "badge " + (stopped || failing ? "bad" : waiting ? "warn" : "ok");
   }
 
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  }
+
   function showMessage(text) {
     var message = document.getElementById("player-message");
     message.textContent = text;
@@ -172,18 +203,7 @@
       if (EXTRA.test(key)) extras[key] = state[key];
       else if (!NOT_LOADED.test(key)) cmi[key] = state[key];
     });
-    var learner = settings.learner;
-    if (scorm12) {
-      cmi["cmi.core.entry"] = settings.entry;
-      cmi["cmi.core.lesson_mode"] = settings.mode;
-      cmi["cmi.core.student_id"] = learner.id;
-      cmi["cmi.core.student_name"] = learner.name;
-    } else {
-      cmi["cmi.entry"] = settings.entry;
-      cmi["cmi.mode"] = settings.mode;
-      cmi["cmi.learner_id"] = learner.id;
-      cmi["cmi.learner_name"] = learner.name;
-    }
+    Object.keys(settings.lms).forEach(function (key) { cmi[key] = settings.lms[key]; });
     return cmi;
   }
 
@@ -192,10 +212,15 @@
     var api = scorm12 ? new window.Scorm12API(options) : new window.Scorm2004API(options);
     api.loadFromFlattenedJSON(restoredState(), "");
     var names = scorm12
-      ? { set: "LMSSetValue", get: "LMSGetValue", commit: "LMSCommit", end: "LMSFinish" }
-      : { set: "SetValue", get: "GetValue", commit: "Commit", end: "Terminate" };
-    var set = api[names.set].bind(api), get = api[names.get].bind(api);
+      ? { init: "LMSInitialize", set: "LMSSetValue", get: "LMSGetValue", commit: "LMSCommit", end: "LMSFinish" }
+      : { init: "Initialize", set: "SetValue", get: "GetValue", commit: "Commit", end: "Terminate" };
+    var init = api[names.init].bind(api), set = api[names.set].bind(api), get = api[names.get].bind(api);
     var commit = api[names.commit].bind(api), end = api[names.end].bind(api);
+    api[names.init] = function (parameter) {
+      var result = init(parameter);
+      if (String(result) === "true") announce("examgate:initialized");
+      return result;
+    };
     api[names.set] = function (key, value) {
       if (EXTRA.test(key)) {
         extras[key] = String(value);
@@ -227,16 +252,45 @@
     return api;
   }
 
-  var api = makeApi();
-  if (scorm12) window.API = api;
-  else window.API_1484_11 = api;
+  // --- the package's documents ---
 
+  function fromPackage(event) {
+    if (event.origin !== "null" || !event.source) return false;  // package documents have an opaque origin
+    for (var w = event.source, hops = 0; hops < 50; hops++, w = w.parent) {
+      if (w === frame.contentWindow) return true;
+      if (w === w.parent) return false;
+    }
+    return false;
+  }
+
+  function answerPackage(api) {
+    // "*": an opaque origin cannot be named; fromPackage checks who is asking instead.
+    var lms = new window.CrossFrameLMS(api, "*", { rateLimit: Infinity });
+    window.removeEventListener("message", lms._boundOnMessage);
+    window.addEventListener("message", function (event) {
+      if (!fromPackage(event)) return;
+      if (event.data && event.data.examgate === "hello") event.source.postMessage({ examgate: "player" }, "*");
+      else lms._onMessage(event);
+    });
+  }
+
+  function loadPackage(giveUpAt) {
+    var unsent = readQueue().filter(mine).length;
+    if (unsent && !stopped && Date.now() < giveUpAt) return setTimeout(loadPackage, 200, giveUpAt);
+    frame.src = settings.launchUrl;
+  }
+
+  answerPackage(makeApi());
   window.addEventListener("pagehide", sendEverythingNow);
+  document.addEventListener("examgate:time-up", function () {
+    flush(null);  // what was answered in time goes now; the server takes it within its grace
+    timeUp = sessionEnded = true;
+  });
   window.addEventListener("online", send);
   window.addEventListener("storage", function (event) {
     if (event.key === storageKey) showSaving(readQueue().filter(mine));
   });
   if (!review) setInterval(function () { flush(null); send(); }, settings.autocommitSeconds * 1000);
   send();  // whatever an earlier visit left unsent
-  document.getElementById("player-frame").src = settings.launchUrl;
+  loadPackage(Date.now() + 10000);
 })();

@@ -10,6 +10,7 @@ from .layout import attempt_or_404, resource_or_404, resource_tab, who
 @bp.get("/resources/<int:resource_id>/attempts")
 def attempts_tab(resource_id):
     resource = resource_or_404(resource_id)
+    attempts.end_overdue(resource_id=resource.id)
     query = attempt_lists.AttemptQuery.from_args(request.args)
     discount_form = DiscountForm()
     discount_form.item.choices = attempt_lists.resource_items(resource)

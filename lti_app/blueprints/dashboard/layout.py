@@ -141,3 +141,13 @@ def marks(value):
 @bp.app_template_filter("percent")
 def percent(score):
     return "–" if score is None else f"{score:.0%}"
+
+
+@bp.app_template_filter("minutes")
+def minutes(total):
+    """A time limit in words: 90 -> "1 hour 30 minutes"."""
+    hours, rest = divmod(int(total), 60)
+    words = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        words.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(words)

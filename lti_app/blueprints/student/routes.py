@@ -3,7 +3,7 @@ from flask import abort, redirect, render_template, request, url_for
 
 from ...extensions import csrf
 from ...models import Remark, Resource
-from ...services import attempts
+from ...services import attempts, marking
 from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404, protect_form
 from . import bp
 
@@ -21,10 +21,14 @@ def resource(resource_id):
     if not viewer.is_authenticated:
         return render_template("player/no_session.html"), 401
     resource = _learner_resource(resource_id)
+    attempts.end_overdue(resource_id=resource.id, user_id=viewer.user.id)
     rows = attempts.student_attempts(resource, viewer.user)
     remarked = {r.attempt_id for r in Remark.query.filter(Remark.attempt_id.in_([a.id for a in rows]))}
+    totals = {attempt.id: marking.attempt_total(attempt) for attempt in rows if attempt.score is not None}
+    # within the grace after its deadline an attempt is still open on the server, but no longer resumable
+    time_up = {attempt.id for attempt in rows if attempt.status == "open" and attempts.past_deadline(attempt)}
     return render_template("student/resource.html", resource=resource, viewer=viewer, attempts=rows,
-                           remarked=remarked, access=attempts.access(resource, viewer.user),
+                           remarked=remarked, totals=totals, time_up=time_up, access=attempts.access(resource, viewer.user),
                            lt=request.values.get(LAUNCH_TOKEN_PARAM))
 
 

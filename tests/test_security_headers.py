@@ -1,0 +1,64 @@
+"""Headers on every response: nosniff, a Referrer-Policy that keeps launch tokens on Examgate, and a
+CSP frame-ancestors that lets the registered LMSs (and only them) frame Examgate's pages."""
+import pytest
+
+from lti_app.extensions import db
+from lti_app.models import Consumer, Lti13Registration
+from tests import factories
+
+MOODLE = "https://moodle.example.edu"
+
+
+def frame_ancestors(response):
+    policy = response.headers["Content-Security-Policy"]
+    assert policy.startswith("frame-ancestors ")
+    return policy.split()[1:]
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/healthz", "/static/js/player.js", "/no-such-page",
+                                  "/lti/jwks.json", "/api/v1/consumers"])
+def test_every_response_is_nosniff_and_keeps_its_address_to_itself(client, path):
+    response = client.get(path)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_may_be_framed_by_examgate_only_until_an_lms_launches(client):
+    assert frame_ancestors(client.get("/auth/login")) == ["'self'"]
+    assert frame_ancestors(client.get("/no-such-page")) == ["'self'"]  # error pages too
+    assert "Content-Security-Policy" not in client.get("/healthz").headers  # JSON is never framed
+
+
+def test_a_verified_launch_registers_its_lms_as_a_frame_ancestor(app, client):
+    factories.consumer()
+    forged = factories.signed_launch(launch_presentation_return_url="https://evil.example/return")
+    forged["oauth_signature"] = "forged"
+    assert client.post("/lti/launch", data=forged, headers={"Origin": "https://evil.example"}).status_code == 401
+    assert frame_ancestors(client.get("/auth/login")) == ["'self'"]
+
+    landed = client.post("/lti/launch", headers={"Origin": "https://canvas.example.edu"}, data=factories.signed_launch(
+        launch_presentation_return_url=f"{MOODLE}/mod/lti/return.php?course=2"))
+    assert landed.status_code == 302
+    assert frame_ancestors(client.get(landed.location)) == ["'self'", "https://canvas.example.edu", MOODLE]
+    db.session.expire_all()
+    assert Consumer.query.one().frame_origins == [MOODLE, "https://canvas.example.edu"]
+    factories.launch(client, launch_presentation_return_url=f"{MOODLE}/other", user_id="student-2")
+    db.session.expire_all()
+    assert Consumer.query.one().frame_origins == [MOODLE, "https://canvas.example.edu"]  # learnt once
+
+
+def test_lti13_issuers_the_setting_and_only_enabled_consumers_count(make_app):
+    app = make_app(FRAME_ANCESTORS=["https://portal.example.edu"])
+    with app.app_context():
+        consumer = factories.consumer()
+        consumer.frame_origins = [MOODLE]
+        db.session.add(Lti13Registration(consumer_id=consumer.id, issuer="https://canvas.instructure.com",
+                                         client_id="tool-1", auth_login_url="https://x/login",
+                                         auth_token_url="https://x/token", key_set_url="https://x/jwks"))
+        db.session.commit()
+        client = app.test_client()
+        assert frame_ancestors(client.get("/auth/login")) == [
+            "'self'", "https://canvas.instructure.com", MOODLE, "https://portal.example.edu"]
+        consumer.enabled = False
+        db.session.commit()
+        assert MOODLE not in frame_ancestors(client.get("/auth/login"))
