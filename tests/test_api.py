@@ -121,6 +121,17 @@ def test_a_forged_request_does_not_use_up_a_nonce(client, key):
     assert call(client, "GET", "/consumers", key, nonce="nonce-of-a-real-request").status_code == 200
 
 
+@pytest.mark.parametrize("nonce, accepted", [("n" * 7, False), ("n" * 8, True), ("n" * 128, True),
+                                             ("n" * 129, False)])
+def test_a_nonce_has_8_to_128_characters(client, key, nonce, accepted):
+    response = call(client, "GET", "/consumers", key, nonce=nonce)
+    if accepted:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403 and error_of(response) == {
+            "code": "bad_nonce", "message": "A nonce has 8 to 128 characters.", "param": "nonce"}
+
+
 def test_a_revoked_key_is_refused(client, runner, key):
     assert runner.invoke(args=["api-keys", "revoke", key.key_id]).exit_code == 0
     response = call(client, "GET", "/consumers", key)
@@ -200,6 +211,14 @@ def test_an_upload_must_be_the_file_its_signature_names(client, key):
     response = upload(client, key, quiz2004_zip(), file_sha256=signing.file_sha256(b"another file"))
     assert response.status_code == 403 and error_of(response)["param"] == "file_sha256"
     assert Exam.query.count() == 0
+
+
+def test_an_upload_without_its_file_is_refused(client, key):
+    params = signed_api_params(key, file_sha256=signing.file_sha256(quiz2004_zip()), title="No file")
+    response = client.post("/api/v1/exams", data=params, content_type="multipart/form-data")
+    assert response.status_code == 422 and error_of(response) == {
+        "code": "missing_parameter", "message": "The request has no package file.", "param": "package"}
+    assert Exam.query.count() == 0 and StoredFile.query.count() == 0
 
 
 def test_a_broken_package_is_refused_and_nothing_is_stored(client, key):

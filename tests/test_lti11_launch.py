@@ -2,7 +2,7 @@
 import time
 
 import pytest
-from oauthlib.oauth1 import Client, SIGNATURE_TYPE_BODY
+from oauthlib.oauth1 import Client, SIGNATURE_TYPE_AUTH_HEADER, SIGNATURE_TYPE_BODY
 from urllib.parse import parse_qsl, urlencode
 
 from lti_app.models import Context, Enrolment, Launch, Resource, User
@@ -153,8 +153,54 @@ def test_https_launch_behind_a_proxy_is_accepted(make_app):
 
 def test_refusal_page_is_html_with_the_reason(client, consumer):
     response = client.post("/lti/launch", data=signed_launch(secret="wrong"))
-    assert response.mimetype == "text/html"
-    assert b"Traceback" not in response.data
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and response.mimetype == "text/html" and "<html" in page
+    assert "signature does not match" in page and "consumer secret or the launch URL" in page
+    assert "Traceback" not in page
+
+
+@pytest.mark.parametrize("nonce, accepted", [("a" * 7, False), ("a" * 8, True), ("a" * 64, True),
+                                             ("a" * 65, False)])
+def test_nonces_of_8_to_64_characters_are_accepted(client, consumer, nonce, accepted):
+    body = signed_launch(oauth={"nonce": nonce})
+    if accepted:
+        assert client.post("/lti/launch", data=body).status_code == 302
+    else:
+        _refused(client, body, 400, "malformed")
+
+
+def header_signed_launch(secret="test-secret"):
+    """The OAuth parameters in an Authorization header, the launch parameters in the body."""
+    signer = Client("test-key", client_secret=secret, signature_type=SIGNATURE_TYPE_AUTH_HEADER)
+    _, headers, body = signer.sign(factories.LAUNCH_URL, "POST", urlencode(factories.launch_params()),
+                                   {"Content-Type": "application/x-www-form-urlencoded"})
+    return dict(parse_qsl(body)), headers["Authorization"]
+
+
+def test_a_launch_signed_in_the_authorization_header_is_accepted(client, consumer):
+    body, authorization = header_signed_launch()
+    assert "oauth_signature" not in body
+    response = client.post("/lti/launch", data=body, headers={"Authorization": authorization})
+    assert response.status_code == 302 and Launch.query.one().user.name == "Ada Learner"
+    body, authorization = header_signed_launch(secret="wrong")
+    refused = client.post("/lti/launch", data=body, headers={"Authorization": authorization})
+    assert refused.status_code == 401 and "signature does not match" in refused.get_data(as_text=True)
+
+
+def test_a_launch_that_is_not_a_post_is_refused_with_a_page(client, consumer):
+    body = signed_launch()
+    response = client.get("/lti/launch", query_string=body)
+    assert response.status_code == 405 and response.mimetype == "text/html"
+    assert rows() == (0, 0, 0, 0, 0)
+    assert client.post("/lti/launch", data=body).status_code == 302  # its nonce was not spent
+
+
+def test_a_forged_launch_does_not_spend_the_nonce_of_a_real_one(client, consumer):
+    real = signed_launch()
+    forged = {**real, "lis_person_name_full": "Mallory"}  # same nonce, signature no longer matches
+    _refused(client, forged, 401, "signature does not match")
+    assert client.post("/lti/launch", data=real).status_code == 302
+    assert User.query.one().name == "Ada Learner"
 
 
 def test_secret_never_reaches_the_log(client, consumer, caplog):

@@ -1,12 +1,14 @@
 """LTI 1.3 against a platform we did not write (lti1p3platform, tests/lms/lti13_platform.py), talking
 HTTP to a running Examgate. The browser blocks every cookie, as Safari does inside an LMS iframe."""
 import base64
+import html
 import json
 import socket
 import threading
 from datetime import datetime, timezone
 from http.cookiejar import DefaultCookiePolicy
 
+import jwt
 import pytest
 import requests
 from werkzeug.serving import make_server
@@ -238,10 +240,15 @@ def test_tokens_are_cached_per_client_id_not_per_issuer(platform, consumer, brow
                                    f"{platform.url}/jwks")
     scopes = ["https://purl.imsglobal.org/spec/lti-ags/scope/score"]
     ours = lti13_services.connector(consumer.registrations[0])
-    theirs = lti13_services.connector(other)
-    assert ours._scope_key(scopes) != theirs._scope_key(scopes)
     token = ours.get_access_token(scopes)
-    assert ours.get_access_token(scopes) == token and len(platform.token_requests) == 1
+    assert lti13_services.connector(consumer.registrations[0]).get_access_token(scopes) == token
+    assert len(platform.token_requests) == 1  # the second connector found the token in Redis
+    # School B shares the issuer but not the client: it asks for a token of its own, then keeps it.
+    lti13_services.connector(other).get_access_token(scopes)
+    lti13_services.connector(other).get_access_token(scopes)
+    asked_by = [jwt.decode(r["client_assertion"], options={"verify_signature": False})["sub"]
+                for r in platform.token_requests]
+    assert asked_by == [CLIENT_ID, "other-client"]
 
 
 def test_roster_lists_learners_who_never_started(platform, consumer, browser):
@@ -328,3 +335,77 @@ def test_a_finished_attempt_reaches_the_line_item_through_the_outcome_pipeline(p
     assert (outcome.state, outcome.sent_score) == ("sent", 0.5)
     [scores] = platform.scores.values()
     assert [(s["userId"], s["scoreGiven"], s["gradingProgress"]) for s in scores] == [("ada-sub", 50.0, "FullyGraded")]
+
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+MESSAGE_TYPE = CLAIM + "message_type"
+
+
+@pytest.mark.parametrize("claims, words", [
+    ({"nonce": "a-nonce-of-another-login"}, "does not belong to this login (nonce mismatch)"),
+    ({"iss": "https://another-lms.example"}, "comes from another issuer than the login"),
+    ({"aud": [CLIENT_ID, "another-tool"], "azp": None}, "names several audiences but not Examgate as the authorised party"),
+    ({MESSAGE_TYPE: "LtiSubmissionReviewRequest", CLAIM + "for_user": {"user_id": "ada-sub"},
+      "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": {"lineitem": "https://lms.example/lineitems/9"}},
+     "Examgate does not handle LtiSubmissionReviewRequest messages"),
+])
+def test_an_id_token_that_does_not_fit_its_login_is_refused(platform, consumer, browser, claims, words):
+    reply = launch(platform, browser, claims=claims)
+    assert reply.status_code in (400, 401) and words in html.unescape(reply.text), reply.text
+    assert "Traceback" not in reply.text and rows() == (0, 0, 0, 0, 0)
+
+
+def test_several_audiences_with_examgate_as_authorised_party_are_accepted(platform, consumer, browser):
+    reply = launch(platform, browser, claims={"aud": [CLIENT_ID, "another-tool"], "azp": CLIENT_ID})
+    assert reply.status_code == 302 and Launch.query.one().user.lti_user_id == "ada-sub"
+
+
+def test_a_disabled_consumer_can_neither_log_in_nor_launch(platform, consumer, browser):
+    form, launch_url = platform.authorize(browser, "learner")
+    consumer.enabled = False
+    db.session.commit()
+    reply = browser.post(launch_url, data=form, allow_redirects=False)
+    assert reply.status_code == 401 and rows() == (0, 0, 0, 0, 0)
+    login = browser.get(f"{platform.tool_url}/lti/login", params={**platform.login_params, "login_hint": "ada-sub",
+                                                                  "target_link_uri": launch_url},
+                        allow_redirects=False)
+    assert login.status_code == 400 and "not registered with Examgate for LTI 1.3" in login.text
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"iss": "https://unknown-lms.example"}, "not registered with Examgate for LTI 1.3"),
+    ({"client_id": "unknown-client"}, "not registered with Examgate for LTI 1.3"),
+    ({"login_hint": None}, "login request is incomplete"),
+])
+def test_a_bad_login_initiation_is_refused_with_the_reason(platform, consumer, browser, change, words):
+    params = {**platform.login_params, "login_hint": "ada-sub", "target_link_uri": f"{platform.tool_url}/lti/launch",
+              **change}
+    reply = browser.get(f"{platform.tool_url}/lti/login", params={k: v for k, v in params.items() if v},
+                        allow_redirects=False)
+    assert reply.status_code == 400 and words in html.unescape(reply.text), reply.text
+
+
+def test_one_issuer_shared_by_several_clients(platform, consumer, browser):
+    school_b = factories.consumer(name="School B", key="b-key")
+    registrations.register(school_b, platform.url, "school-b-client", [DEPLOYMENT_ID], f"{platform.url}/authorize",
+                           f"{platform.url}/token", f"{platform.url}/jwks")
+    assert launch(platform, browser).status_code == 302
+    assert Launch.query.one().consumer_id == consumer.id and User.query.one().consumer_id == consumer.id
+    # Without a client id the issuer alone cannot say which school is logging in.
+    params = {**platform.login_params, "login_hint": "ada-sub", "target_link_uri": f"{platform.tool_url}/lti/launch"}
+    del params["client_id"]
+    reply = browser.get(f"{platform.tool_url}/lti/login", params=params, allow_redirects=False)
+    assert reply.status_code == 400 and "not registered with Examgate for LTI 1.3" in html.unescape(reply.text)
+
+
+@pytest.mark.parametrize("where", ["a missing service", "an unreachable host"])
+def test_a_roster_the_lms_does_not_send_changes_nothing(platform, consumer, browser, where):
+    token = launch(platform, browser, "instructor").headers["Location"].split("lt=")[1]
+    resource = Resource.query.one()
+    resource.context.memberships_url = {"a missing service": f"{platform.url}/no-such-service",
+                                        "an unreachable host": f"http://127.0.0.1:{unused_port()}/memberships"}[where]
+    db.session.commit()
+    before = rows()
+    reply = browser.post(f"{platform.tool_url}/dashboard/resources/{resource.id}/roster?lt={token}")
+    assert reply.status_code == 502 and "The LMS did not send the roster" in html.unescape(reply.text)
+    assert rows() == before and "Traceback" not in reply.text

@@ -1,5 +1,6 @@
 """Setting LTI 1.3 up: registrations by CLI, dashboard and Dynamic Registration; configuration helpers;
 the roster button."""
+import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from lti_app.models import Lti13Registration
 from lti_app.services.consumers import create_admin
 from tests import factories
 from tests.lms.lti13_platform import LocalPlatform
+from tests.lms.outcome_service import unused_port
 
 # The LTI substitution variables for a copied link's and course's earlier ids (LTI 1.3 core, Appendix C).
 HISTORY_VARIABLES = {"resource_link_history": "$ResourceLink.id.history", "context_history": "$Context.id.history"}
@@ -127,3 +129,48 @@ def test_lti11_custom_exam_attaches_the_exam(client, consumer):
     from lti_app.models import Resource
 
     assert Resource.query.one().exam.slug == "algebra-test"
+
+
+@pytest.mark.parametrize("configuration, token, status, words", [
+    ("/jwks", "registration-token", 502, "The LMS's OpenID configuration has no issuer."),
+    ("/.well-known/openid-configuration", "wrong-token", 502, "The LMS refused the registration: HTTP 401"),
+    ("unreachable", "registration-token", 502, "The LMS did not answer for its OpenID configuration"),
+    ("file:///etc/passwd", "registration-token", 400, "The LMS gave no usable URL for its OpenID configuration."),
+])
+def test_a_dynamic_registration_that_fails_says_why_and_registers_nothing(client, consumer, configuration, token,
+                                                                          status, words):
+    from lti_app.services import registrations
+
+    with LocalPlatform("http://examgate.test") as platform:
+        url = {"unreachable": f"http://127.0.0.1:{unused_port()}/config"}.get(
+            configuration, configuration if "://" in configuration else platform.url + configuration)
+        reply = client.get("/lti/register", query_string={
+            "invite": registrations.invite_token(consumer), "openid_configuration": url,
+            "registration_token": token})
+    assert reply.status_code == status and words in html.unescape(reply.get_data(as_text=True))
+    assert Lti13Registration.query.count() == 0
+
+
+def test_a_dynamic_registration_cannot_take_another_consumers_client(client, consumer):
+    from lti_app.services import registrations
+
+    other = factories.consumer(name="Other LMS", key="other-key")
+    with LocalPlatform("http://examgate.test") as platform:
+        theirs = registrations.register(other, platform.url, "dynamic-client", ["d"], f"{platform.url}/authorize",
+                                        f"{platform.url}/token", f"{platform.url}/jwks")
+        reply = client.get("/lti/register", query_string={
+            "invite": registrations.invite_token(consumer),
+            "openid_configuration": f"{platform.url}/.well-known/openid-configuration",
+            "registration_token": "registration-token"})
+    assert reply.status_code == 422
+    assert "That issuer and client id are registered for another consumer." in reply.get_data(as_text=True)
+    [row] = Lti13Registration.query.all()
+    assert (row.id, row.consumer_id, row.deployment_ids) == (theirs.id, other.id, ["d"])
+
+
+def test_the_roster_of_a_course_without_names_and_roles_is_refused_with_the_reason(client):
+    world = factories.classroom()  # LTI 1.1 launches offer no roster service
+    factories.sign_in(client, world.instructor)
+    reply = client.post(f"/dashboard/resources/{world.resource.id}/roster")
+    assert reply.status_code == 409
+    assert "The LMS has not offered this course's roster to Examgate" in html.unescape(reply.get_data(as_text=True))

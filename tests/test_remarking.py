@@ -3,7 +3,7 @@ import pytest
 
 from lti_app.errors import UserFacingError
 from lti_app.extensions import db
-from lti_app.models import Attempt, Outcome, RemarkJob
+from lti_app.models import Attempt, Discount, Outcome, RemarkJob
 from lti_app.services import marking, remarking
 from tests import factories
 
@@ -115,3 +115,36 @@ def test_a_remark_job_that_breaks_is_marked_failed(world, run_jobs, monkeypatch)
     db.session.expire_all()
     job = db.session.get(RemarkJob, job.id)
     assert job.state == "failed" and job.error == "database went away"
+
+
+def test_withdrawing_a_discount_re_marks_every_attempt_back(client, world, run_jobs):
+    factories.sign_in(client, world.instructor)
+    client.post(f"/dashboard/resources/{world.resource.id}/discounts", data={"item": "q1", "mode": "remove"})
+    run_jobs()
+    assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(1 / 2)  # q0 alone: 1 of 2
+    discount_id = Discount.query.one().id
+    page = client.post(f"/dashboard/discounts/{discount_id}/withdraw", follow_redirects=True).get_data(as_text=True)
+    assert "Discount of q1 withdrawn. Every attempt is being re-marked." in page
+    run_jobs()
+    assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(4 / 5)  # q0 1 of 2, q1 3 of 3
+    assert db.session.get(Discount, discount_id).removed_at is not None and marking.active_discounts(
+        world.resource.id) == {}
+    assert marking.attempt_notes(db.session.get(Attempt, world.attempt.id)) == []
+    client.post(f"/dashboard/discounts/{discount_id}/withdraw")  # withdrawn already: nothing to re-mark
+    assert RemarkJob.query.count() == 2
+
+
+def test_re_marking_every_attempt_puts_stale_scores_right(client, world, run_jobs):
+    factories.sign_in(client, world.instructor)
+    db.session.get(Attempt, world.attempt.id).score = 0.1  # stale, as after a change to the marking rules
+    db.session.commit()
+    page = client.post(f"/dashboard/resources/{world.resource.id}/remark", follow_redirects=True)
+    assert "Every attempt is being re-marked." in page.get_data(as_text=True)
+    job = RemarkJob.query.one()
+    assert (job.state, job.requested_by) == ("queued", "Tom Teacher (teacher-1)")
+    run_jobs()
+    assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(4 / 5)  # q0 1 of 2, q1 3 of 3
+    job = db.session.get(RemarkJob, job.id)
+    assert (job.state, job.total, job.done, job.changed, job.failures) == ("finished", 1, 1, 1, [])
+    status = client.get(f"/dashboard/remark-jobs/{job.id}").get_data(as_text=True)
+    assert "1 score changed" in status

@@ -1,16 +1,18 @@
 """Reports built in the background, and the Statistics tab, checked against hand-computed figures."""
 import csv
+import hashlib
 import io
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq.cron import CronScheduler
+from sqlalchemy import select
 
 from lti_app.extensions import db, jobs
 from lti_app.models import CmiElement, Outcome, Report, StoredFile
 from lti_app.reports.statistics import histogram, minutes_width
-from lti_app.services import reports
+from lti_app.services import attempts, remarking, reports, results, storage
 from lti_app.services.reports import request_report
 from lti_app.services.storage import store_stream
 from tests import factories
@@ -58,18 +60,25 @@ def ada_only(resource):
     return factories.attempt(resource, ada, ITEMS_ADA, started_at=MONDAY, minutes=20)
 
 
-def a_class(resource):
-    """Ada and Ben finished; Cy is still working; Dee's only attempt was deleted.
-    Ben's q1 is re-marked to 2 and part q0p1 gives everyone full marks."""
+def a_class(resource, run_jobs):
+    """Ada and Ben finished; Cy is still working; Dee's only attempt was deleted. Through the services an
+    instructor uses: Ben's q1 is re-marked to 2, then part q0p1 gives everyone full marks (a re-marking job).
+
+    By hand, from the package's numbers (q0 out of 2 with parts q0p0, q0p1 out of 1 each; q1 out of 3):
+    Ada: q0 = 1 + (q0p1 0 -> 1) = 2, q1 = 3: 5 / 5 = 1.0.
+    Ben: q0 = 2 (q0p1 was already 1), q1 re-marked 0 -> 2: 4 / 5 = 0.8.
+    Cy (open): q0 = 0 of 2, no parts: 0 / 2 = 0.0."""
     ada_attempt = ada_only(resource)
     ben = factories.user(resource.consumer, "ben", "Ben Student")
     ben_attempt = factories.attempt(resource, ben, ITEMS_BEN, started_at=MONDAY + timedelta(days=1, hours=1), minutes=40)
     cy = factories.user(resource.consumer, "cy", "Cy Open")
     factories.attempt(resource, cy, {"q0": (0, 2)}, status="open", started_at=MONDAY, minutes=5)
     dee = factories.user(resource.consumer, "dee", "Dee Deleted")
-    factories.attempt(resource, dee, ITEMS_BEN, score=1.0, deleted_at=MONDAY, deleted_by="Tom Teacher")
-    factories.remark(ben_attempt, "q1", 2)
-    factories.discount(resource, "q0p1", "full_marks")
+    dee_attempt = factories.attempt(resource, dee, ITEMS_BEN)
+    attempts.delete_attempt(dee_attempt, by="Tom Teacher")
+    remarking.override(ben_attempt, "q1", 2, "re-marked", "Tom Teacher")
+    remarking.discount(resource, "q0p1", "full_marks", "Tom Teacher")
+    run_jobs()
     return ada_attempt, ben_attempt
 
 
@@ -97,19 +106,20 @@ def test_attempts_report_of_one_attempt(resource, run_jobs):
 
 
 def test_attempts_report_applies_remarks_and_discounts_and_leaves_deleted_out(resource, run_jobs):
-    a_class(resource)
+    a_class(resource, run_jobs)
     header, *rows = csv_rows(build(resource, "attempts", run_jobs))
     by_user = {row[1]: dict(zip(header, row)) for row in rows}
     assert set(by_user) == {"ada", "ben", "cy"}
-    # Ada's q0 = 1 + (q0p1 given full marks: 0 → 1) = 2; Ben's q1 re-marked from 0 to 2.
+    # Scores as worked out in a_class; raw_score is the package's own (Ada 1 + 3, Ben 2 + 0), not re-marked.
     assert [by_user["ada"][c] for c in ("q0", "q1", "remarked", "discounted")] == ["2", "3", "", "q0p1:full_marks"]
+    assert [by_user["ada"][c] for c in ("score", "raw_score", "max_score")] == ["1", "4", "5"]
     assert [by_user["ben"][c] for c in ("q0", "q1", "remarked", "discounted")] == ["2", "2", "q1", "q0p1:full_marks"]
-    assert [by_user["ben"][c] for c in ("score", "raw_score", "max_score", "time_spent")] == ["0.4", "2", "5", "0:40:00"]
-    assert [by_user["cy"][c] for c in ("status", "finished_at", "q0", "q1")] == ["open", "", "0", ""]
+    assert [by_user["ben"][c] for c in ("score", "raw_score", "max_score", "time_spent")] == ["0.8", "2", "5", "0:40:00"]
+    assert [by_user["cy"][c] for c in ("status", "finished_at", "score", "q0", "q1")] == ["open", "", "0", "0", ""]
 
 
 def test_questions_report_for_a_class(resource, run_jobs):
-    a_class(resource)
+    a_class(resource, run_jobs)
     header, *rows = csv_rows(build(resource, "questions", run_jobs))
     assert header == HEADERS["questions"].split(",")
     # Finished attempts only (Ada, Ben): q0 = 2 and 2, q1 = 3 and 2 (re-marked), q0p1 = 1 and 1 (full marks).
@@ -135,21 +145,22 @@ def test_question_discrimination_is_the_item_rest_correlation(resource, run_jobs
 
 
 def test_scores_report(resource, run_jobs):
-    ada_attempt, ben_attempt = a_class(resource)
+    ada_attempt, ben_attempt = a_class(resource, run_jobs)
     sent = MONDAY + timedelta(hours=1)
+    # What the LMS answered, with the scores worked out in a_class (Ada 1.0, Ben 0.8).
     db.session.add_all([
-        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ada_attempt.user_id, score=0.8,
-                sent_score=0.8, state="sent", last_status=200, code_major="success", sent_at=sent),
-        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ben_attempt.user_id, score=0.4,
+        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ada_attempt.user_id, score=1.0,
+                sent_score=1.0, state="sent", last_status=200, code_major="success", sent_at=sent),
+        Outcome(consumer_id=resource.consumer_id, resource_id=resource.id, user_id=ben_attempt.user_id, score=0.8,
                 state="failed", tries=1, last_status=422, description="User is no longer in course"),
     ])
     db.session.commit()
     header, *rows = csv_rows(build(resource, "scores", run_jobs))
     assert header == HEADERS["scores"].split(",")
     assert rows == [
-        ["ada", "Ada Learner", "ada@example.edu", "1", "0.8", "sent", "0.8", "2026-03-02T10:00:00+00:00", "200",
+        ["ada", "Ada Learner", "ada@example.edu", "1", "1", "sent", "1", "2026-03-02T10:00:00+00:00", "200",
          "success", ""],
-        ["ben", "Ben Student", "ben@example.edu", "1", "0.4", "failed", "", "", "422", "",
+        ["ben", "Ben Student", "ben@example.edu", "1", "0.8", "failed", "", "", "422", "",
          "User is no longer in course"],
         ["cy", "Cy Open", "cy@example.edu", "1", "", "", "", "", "", "", ""],
     ]
@@ -199,17 +210,38 @@ def test_many_attempts_span_several_batches(resource, run_jobs, monkeypatch):
 
 
 def test_request_commits_the_row_before_the_job_and_the_job_reports_progress(resource, run_jobs, monkeypatch):
-    seen = []
     monkeypatch.setattr("lti_app.services.results.BATCH_SIZE", 2)
-    monkeypatch.setattr("lti_app.services.reports._Progress.__call__",
-                        lambda self, done, total: seen.append((self.report.state, done, total)))
     for n in range(3):
         factories.attempt(resource, factories.user(resource.consumer, f"s{n}", f"Student {n}"), {"q0": (1, 1)})
     report = request_report(resource, "attempts", "Tom Teacher")
     job, = jobs.queue.get_jobs()
     assert job.args == (report.id,) and db.session.get(Report, report.id).state == "queued"
+
+    # What a polling page would read, through its own connection, before each batch and before storing.
+    seen = []
+
+    def stored_progress():
+        with db.engine.connect() as connection:
+            seen.append(tuple(connection.execute(
+                select(Report.state, Report.progress).where(Report.id == report.id)).one()))
+
+    attempt_batches, store_stream = results.attempt_batches, storage.store_stream
+
+    def watched_batches(resource_id):
+        for batch in attempt_batches(resource_id):
+            stored_progress()
+            yield batch
+
+    def watched_store(stream):
+        stored_progress()
+        return store_stream(stream)
+
+    monkeypatch.setattr(results, "attempt_batches", watched_batches)
+    monkeypatch.setattr(storage, "store_stream", watched_store)
     run_jobs()
-    assert seen == [("running", 2, 3), ("running", 3, 3)]
+    # 2 of 3 attempts written: 66 %; all 3: 99 % until the file is stored; then ready at 100 %.
+    assert seen == [("running", 0), ("running", 66), ("running", 99)]
+    assert (Report.query.one().state, Report.query.one().progress) == ("ready", 100)
 
 
 def test_a_failing_report_keeps_its_error_and_the_job_fails(resource, instructor, client, run_jobs, monkeypatch):
@@ -301,7 +333,6 @@ def test_reports_of_another_context_are_404(resource, instructor, client, run_jo
 
 
 def test_a_student_of_the_context_sees_neither_tab(resource, client):
-    # One viewer per test: the app fixture's app context (and its g) lasts the whole test.
     factories.sign_in(client, factories.member(resource.consumer, resource.context, "ada", "Ada Learner"))
     for tab in ("reports", "statistics"):
         assert client.get(f"/dashboard/resources/{resource.id}/{tab}").status_code == 404
@@ -315,15 +346,16 @@ def test_a_report_is_downloadable_only_when_ready(resource, instructor, client):
     assert client.get(f"/dashboard/resources/{resource.id}/reports/{report.id}/download").status_code == 409
 
 
-def test_statistics_tab_numbers(resource, instructor, client):
-    a_class(resource)
+def test_statistics_tab_numbers(resource, instructor, client, run_jobs):
+    a_class(resource, run_jobs)
     factories.attempt(resource, factories.user(resource.consumer, "eve", "Eve"), {"q0": (0, 2), "q1": (1, 3)},
                       started_at=MONDAY + timedelta(days=3), minutes=7)
     factories.sign_in(client, instructor)
     page = client.get(f"/dashboard/resources/{resource.id}/statistics").get_data(as_text=True)
-    # Finished: Ada 80% in 20 min (Mon), Ben 40% in 40 min (Tue), Eve 20% in 7 min (Thu).
-    assert "From 3 finished attempts" in page and "Mean score 46.7%" in page and "median time 20.0 minutes" in page
-    assert "<td>20–30%</td><td>1</td>" in page and "<td>40–50%</td><td>1</td>" in page and "<td>80–90%</td><td>1</td>" in page
+    # Finished: Ada 100% in 20 min (Mon), Ben 80% in 40 min (Tue), Eve (0 + 1) / 5 = 20% in 7 min (Thu);
+    # mean (100 + 80 + 20) / 3 = 66.7%.
+    assert "From 3 finished attempts" in page and "Mean score 66.7%" in page and "median time 20.0 minutes" in page
+    assert "<td>20–30%</td><td>1</td>" in page and "<td>80–90%</td><td>1</td>" in page and "<td>90–100%</td><td>1</td>" in page
     assert "<td>5–10</td><td>1</td>" in page and "<td>20–25</td><td>1</td>" in page and "<td>40–45</td><td>1</td>" in page
     assert "<td>2026-03-03</td><td>1</td><td>2</td>" in page and "<td>2026-03-04</td><td>0</td><td>2</td>" in page
     assert page.count('role="img"') == 4 and '<title id="score-chart-title">Score distribution</title>' in page
@@ -341,9 +373,16 @@ def test_histogram_bins_close_the_last_one():
     assert minutes_width(25) == 5 and minutes_width(0) == 1 and minutes_width(300) == 30
 
 
-def test_stored_report_round_trips(app):
-    stored = store_stream(io.BytesIO(b"a,b\r\n"))
-    assert stored.size == 5
+def test_a_stored_file_reads_back_chunk_by_chunk(app, monkeypatch):
+    monkeypatch.setattr("lti_app.services.storage.CHUNK_BYTES", 4)
+    data = b"user_id,score\r\nada,1\r\n"  # 22 bytes: five chunks of 4 and one of 2
+    file_id = store_stream(io.BytesIO(data)).id
+    db.session.commit()
+    db.session.remove()
+    stored = db.session.get(StoredFile, file_id)
+    assert (stored.size, stored.sha256) == (22, hashlib.sha256(data).hexdigest())
+    assert list(storage.iter_chunks(stored)) == [data[i:i + 4] for i in range(0, 22, 4)]
+    assert store_stream(io.BytesIO(data)).id == file_id  # the same bytes are stored once
 
 
 def test_huge_marks_leave_their_figures_empty_and_the_rest_of_the_report_whole(resource, instructor, client,

@@ -21,11 +21,12 @@ def launch():
     if "id_token" in request.form:
         return _launch_lti13()
     params = request.form.to_dict()
-    consumer = Consumer.query.filter_by(key=params.get("oauth_consumer_key", "")).one_or_none()
+    authorization = request.headers.get("Authorization")
+    consumer = Consumer.query.filter_by(key=lti11.consumer_key(params, authorization)).one_or_none()
     body = urlencode(list(request.form.items(multi=True)))
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if "Authorization" in request.headers:
-        headers["Authorization"] = request.headers["Authorization"]
+    if authorization:
+        headers["Authorization"] = authorization
     lti11.verify(consumer if consumer and consumer.enabled else None, request.url, "POST", body, headers,
                  current_app.config["LTI_TIMESTAMP_WINDOW_SECONDS"])
     data = launches.from_lti11(params)

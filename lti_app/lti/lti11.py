@@ -4,7 +4,7 @@ import string
 import time
 
 from oauthlib.oauth1 import RequestValidator, SIGNATURE_HMAC
-from oauthlib.oauth1.rfc5849 import errors
+from oauthlib.oauth1.rfc5849 import errors, utils
 from oauthlib.oauth1.rfc5849.endpoints.base import BaseEndpoint
 
 from .errors import LaunchRefused
@@ -37,6 +37,16 @@ class _Validator(RequestValidator):
 
     def validate_client_key(self, client_key, request):
         return True
+
+
+def consumer_key(form, authorization) -> str:
+    """The launch's oauth_consumer_key: in the body, or in an OAuth Authorization header."""
+    if "oauth_consumer_key" in form or not (authorization or "").lower().startswith("oauth "):
+        return form.get("oauth_consumer_key", "")
+    try:
+        return dict(utils.parse_authorization_header(authorization)).get("oauth_consumer_key", "")
+    except ValueError:
+        return ""  # malformed: refused as an unknown consumer
 
 
 def verify(consumer, uri, method, body, headers, timestamp_window=300):

@@ -6,7 +6,8 @@ JWT assertion, and keeps line items, scores, a roster and deep linking answers.
         form, launch_url = platform.authorize(browser, "learner")    # OIDC login at the tool, then /authorize
         browser.post(launch_url, data=form)                            # the id_token POST
 
-`authorize(..., claims={...}, expires_in=-120)` bends one id_token (audience, deployment, expiry).
+`authorize(..., claims={...}, expires_in=-120)` bends one id_token (audience, deployment, expiry); a claim
+given as None is left out.
 Quirk fixed here: lti1p3platform answers line-item lists as {"content": [...]}; pylti1p3 wants an array.
 """
 import itertools
@@ -272,7 +273,7 @@ class LocalPlatform:
     def _resign(self, id_token, claims):
         body = jwt.decode(id_token, options={"verify_signature": False})
         body.update(claims)
-        return self.registration.platform_encode_and_sign(body)
+        return self.registration.platform_encode_and_sign({k: v for k, v in body.items() if v is not None})
 
     def _grades(self):
         return _Grades(self, request=_FlaskRequest(request), platform_config=_Config(registration=self.registration),

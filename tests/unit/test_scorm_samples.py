@@ -1,5 +1,5 @@
 """Real packages nobody on the team wrote (shared/scorm-samples), and our own quiz packages."""
-
+import os
 from pathlib import Path
 
 import pytest
@@ -12,11 +12,28 @@ SAMPLES = Path(__file__).resolve().parents[2] / "../shared/scorm-samples"
 LIMITS = {"max_unpacked_bytes": 50_000_000, "max_files": 1_000}
 
 
-def inspect_sample(name):
-    path = SAMPLES / name
+def inspect_sample(name, samples=SAMPLES):
+    path = samples / name
     if not path.exists():
-        pytest.skip(f"{path} is missing: CI keeps shared/ beside the checkout")
+        missing = f"{path} is missing: CI keeps shared/ beside the checkout"
+        if os.environ.get("CI"):
+            pytest.fail(missing)  # in CI these tests must run
+        pytest.skip(missing)
     return inspect_package(path.read_bytes(), **LIMITS)
+
+
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_a_missing_sample_fails_in_ci_and_is_skipped_elsewhere(monkeypatch, tmp_path, ci, outcome):
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    else:
+        monkeypatch.delenv("CI", raising=False)
+    try:
+        inspect_sample("singlescobasic.zip", samples=tmp_path)
+    except (pytest.fail.Exception, pytest.skip.Exception) as raised:
+        assert type(raised) is outcome and "is missing" in str(raised)
+    else:
+        pytest.fail("a missing sample was neither skipped nor failed")
 
 
 def test_scorm_2004_golf_sample():
