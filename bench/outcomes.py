@@ -21,7 +21,7 @@ from lti_app import create_app  # noqa: E402
 from lti_app.extensions import db, jobs  # noqa: E402
 from lti_app.models import Attempt, Context, Launch, Outcome, Resource, User  # noqa: E402
 from lti_app.models.base import utcnow  # noqa: E402
-from lti_app.services import outcomes  # noqa: E402
+from lti_app import outcomes  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.lms.outcome_service import LeakyBucket, LocalLms  # noqa: E402
 from tests.real_worker import real_workers  # noqa: E402

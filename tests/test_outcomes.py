@@ -8,7 +8,8 @@ from rq import SimpleWorker
 from lti_app.extensions import db, jobs
 from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery
 from lti_app.models.base import utcnow
-from lti_app.services import outcomes
+from lti_app.outcomes import transports
+from lti_app import outcomes
 from lti_app.services.consumers import create_admin
 from tests import factories
 from tests.lms.outcome_service import LocalLms
@@ -292,8 +293,7 @@ def test_deleted_attempts_do_not_count(client, canvas, run_jobs):
 def test_score_changed_during_a_send_is_sent_next(client, canvas, run_jobs, monkeypatch):
     launch = student(client, canvas)
     finish(launch, 0.5)
-    from lti_app.services import outcome_transports
-    real = outcome_transports.lti11_transport
+    real = transports.lti11_transport
 
     def transport_while_score_changes(row, launch_row, attempt):
         send = real(row, launch_row, attempt)
@@ -305,7 +305,7 @@ def test_score_changed_during_a_send_is_sent_next(client, canvas, run_jobs, monk
             return verdict
         return send_and_change
 
-    monkeypatch.setitem(outcome_transports.TRANSPORTS, "1.1", transport_while_score_changes)
+    monkeypatch.setitem(transports.TRANSPORTS, "1.1", transport_while_score_changes)
     deliver(run_jobs)
     assert (scores(canvas), outcome().state, outcome().sent_score) == ([0.5, 0.7], "sent", 0.7)
 

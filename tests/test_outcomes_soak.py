@@ -9,7 +9,7 @@ import pytest
 from lti_app.extensions import db
 from lti_app.models import Launch, Outcome
 from lti_app.models.base import utcnow
-from lti_app.services import outcomes
+from lti_app import outcomes
 from tests import factories
 from tests.lms.outcome_service import LocalLms, unused_port
 from tests.real_worker import real_workers

@@ -12,12 +12,13 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import outcomes
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
-from . import access_changes, marking, outcomes, receipts
+from . import access_changes, marking, receipts
 
 log = logging.getLogger(__name__)
 # Saves already on their way when time runs out are kept and still count.

@@ -3,9 +3,6 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Exam
 
-# Scores are kept 0–1; the line item shows them out of 100.
-SCORE_MAXIMUM = 100
-
 
 def catalogue(consumer_id: int) -> list[Exam]:
     """The site-wide exams and this consumer's own, by title."""

@@ -11,7 +11,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Attempt, Context, Enrolment, Launch, Resource, User
-from .lti13_services import connector
+from ..lti.advantage import connector
 
 log = logging.getLogger(__name__)
 

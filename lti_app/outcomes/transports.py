@@ -1,54 +1,77 @@
-"""Calling a platform's LTI Advantage services: access tokens (client credentials with an RS256
-assertion, cached in Redis per issuer + client id + scopes), AGS line items and scores.
+"""How an outcome travels, by the LTI version of the launch that carries it.
 
-pylti1p3 caches tokens per issuer + scopes only (several Canvas schools share one issuer) and calls
-without a timeout; the connector below fixes both."""
-import hashlib
+A transport reads everything it needs from the rows up front and returns `send(timeout) -> Verdict`,
+which touches no database: the HTTP call happens outside any transaction. LTI 1.1 posts a signed
+replaceResult; LTI 1.3 posts an Assignment and Grade Services score to the resource's line item.
+"""
 import logging
 from datetime import datetime
 
 import requests
+from flask import current_app, url_for
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.lineitem import LineItem
-from pylti1p3.service_connector import ServiceConnector
 
-from ..extensions import db, jobs
-from ..lti.lti13 import ToolRegistration, http_session
-from ..models import Launch, Lti13Registration
-from ..outcomes import ags
-from ..outcomes.replies import CREDENTIALS, REFUSED, RETRY_LATER, Verdict, classify_error
-from .deep_linking import SCORE_MAXIMUM
+from ..extensions import db
+from ..lti.advantage import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_SCORE, SCORE_MAXIMUM, Connector, connector
+from ..lti.lti13 import http_session
+from ..models import Consumer, Launch
+from ..models.base import utcnow
+from . import ags
+from .lti11 import post_replace_result
+from .pox import replace_result_request
+from .replies import CREDENTIALS, REFUSED, RETRY_LATER, Verdict, classify_error
 
 log = logging.getLogger(__name__)
 
-SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-SCOPE_LINEITEM_READ = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
-SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-SCOPE_MEMBERSHIPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-# A cached token is dropped this long before the platform says it expires.
-TOKEN_MARGIN_SECONDS = 60
+
+def lti11_transport(outcome, launch, attempt):
+    consumer = db.session.get(Consumer, outcome.consumer_id)
+    url, key, secret, sourcedid = launch.outcome_service_url, consumer.key, consumer.secret, launch.lis_result_sourcedid
+    extensions = canvas_extensions(outcome, launch, attempt)
+    score = outcome.score
+
+    def send(timeout):
+        # A fresh message id and nonce on every call, so a retry after "Duplicate nonce" is new.
+        body = replace_result_request(sourcedid, score, **extensions)
+        return post_replace_result(url, key, secret, body, timeout)
+
+    return send
 
 
-class Connector(ServiceConnector):
-    """pylti1p3's service connector with tokens kept in Redis, per (issuer, client id, scopes)."""
+def ags_transport(outcome, launch, attempt):
+    """LTI 1.3: the score goes to the resource's line item through Assignment and Grade Services.
+    Finding or creating the line item may write it on the resource; the token is cached in Redis."""
+    score = outcome.score
 
-    def _scope_key(self, scopes):
-        parts = [self._registration.get_issuer(), self._registration.get_client_id(), *sorted(scopes)]
-        return "examgate:lti13:token:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    def send(timeout):
+        # The AGS session carries its own timeout (LTI_HTTP_TIMEOUT_SECONDS) on every call it makes.
+        return send_score(launch, score, "Completed", "FullyGraded", utcnow())
 
-    def _get_cached_access_token(self, scope_key):
-        token = jobs.redis.get(scope_key)
-        return token.decode() if token else None
-
-    def _cache_access_token(self, scope_key, access_token, expires_in):
-        lifetime = int(expires_in or 0) - TOKEN_MARGIN_SECONDS
-        if lifetime > 0:
-            jobs.redis.set(scope_key, access_token, ex=lifetime)
+    return send
 
 
-def connector(registration: Lti13Registration, session: requests.Session | None = None) -> Connector:
-    return Connector(ToolRegistration(registration), session or http_session())
+TRANSPORTS = {"1.1": lti11_transport, "1.3": ags_transport}
+
+
+def canvas_extensions(outcome, launch, attempt) -> dict:
+    """The extensions this launch announced (Canvas), filled from the attempt that gave the score."""
+    accepted = set(launch.outcome_extensions or ())
+    extensions = {}
+    if attempt is None:
+        return extensions
+    if "result_data_text" in accepted:
+        extensions["result_data_text"] = (
+            f"{outcome.resource.display_name}: attempt {attempt.number}, {outcome.score:.0%} (Examgate)")
+    elif "result_data_url" in accepted and current_app.config.get("SERVER_NAME"):
+        extensions["result_data_url"] = url_for("student.resource", resource_id=outcome.resource_id, _external=True)
+    if "result_total_score" in accepted and attempt.max_score:
+        extensions["total_score"] = round(outcome.score * attempt.max_score, 4)
+    moment = attempt.finished_at or attempt.started_at
+    if "submitted_at" in accepted and moment:
+        extensions["submitted_at"] = moment
+    return extensions
 
 
 def send_score(launch: Launch, score: float | None, activity_progress: str, grading_progress: str,

@@ -14,11 +14,8 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import Attempt, Consumer, Launch, Outcome, Resource, User
 from ..models.base import utcnow
-from .outcome_delivery import deliver, lock_seconds, queue_delivery
-from .outcome_scores import desired_score, reporting_launch, user_attempts
-
-__all__ = ["attempt_changed", "deliver", "desired_score", "failing_outcomes", "flagged_consumers", "report_resource",
-           "resend", "resend_all", "resource_outcomes", "sweep_due"]
+from .delivery import lock_seconds, queue_delivery
+from .scores import desired_score, reporting_launch, user_attempts
 
 log = logging.getLogger(__name__)
 

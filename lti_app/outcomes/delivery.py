@@ -17,9 +17,9 @@ from rq import Callback
 from ..extensions import db, jobs
 from ..models import Consumer, Outcome, OutcomeDelivery
 from ..models.base import utcnow
-from ..outcomes.replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, Verdict
-from .outcome_scores import reporting_launch, scoring_attempt, user_attempts
-from .outcome_transports import TRANSPORTS
+from .replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, Verdict
+from .scores import reporting_launch, scoring_attempt, user_attempts
+from .transports import TRANSPORTS
 
 log = logging.getLogger(__name__)
 
