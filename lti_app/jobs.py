@@ -1,7 +1,8 @@
 """The RQ queue handle. With no REDIS_URL, jobs run inline over fakeredis (laptop mode);
 the tests keep them queued there and run them with a worker."""
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timezone
 
 from flask import current_app
 from redis import Redis
@@ -44,8 +45,14 @@ class JobQueue:
         return self.queue.enqueue(func_path, *args, job_id=job_id, **_retry(retry_intervals, options))
 
     def enqueue_in(self, seconds, func_path, *args, retry_intervals=None, **options):
-        """Run a job once `seconds` have passed (needs a worker started --with-scheduler)."""
-        return self.queue.enqueue_in(timedelta(seconds=seconds), func_path, *args, **_retry(retry_intervals, options))
+        """Run a job once `seconds` have passed, never earlier (needs a worker started --with-scheduler).
+
+        RQ keeps a scheduled time to the whole second, rounded down, so a delay is rounded up here."""
+        moment = datetime.now(timezone.utc).timestamp() + seconds
+        if seconds > 0:
+            moment = math.ceil(moment)
+        return self.queue.enqueue_at(datetime.fromtimestamp(moment, timezone.utc), func_path, *args,
+                                     **_retry(retry_intervals, options))
 
 
 def _retry(intervals, options):

@@ -1,18 +1,19 @@
 """Scores back to the LMS: recorded per (resource, user), delivered to a local LMS that checks every
 signature and body hash, and answered as Canvas or Moodle would."""
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq import SimpleWorker
 
+from lti_app import outcomes
 from lti_app.extensions import db, jobs
 from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery
 from lti_app.models.base import utcnow
 from lti_app.outcomes import transports
-from lti_app import outcomes
 from lti_app.services.consumers import create_admin
 from tests import factories
-from tests.lms.outcome_service import LocalLms
+from tests.lms.outcome_service import LocalLms, unused_port
 
 CANVAS_EXTENSIONS = {"ext_outcome_data_values_accepted": "url,text",
                      "ext_outcome_result_total_score_accepted": "true",
@@ -41,6 +42,11 @@ def deliver(run_jobs, rounds=3):
 def outcome():
     db.session.expire_all()
     return Outcome.query.one()
+
+
+def outcome_of(user):
+    db.session.expire_all()
+    return Outcome.query.join(Outcome.user).filter_by(lti_user_id=user).one()
 
 
 def scores(lms, user="student-1"):
@@ -183,6 +189,88 @@ def test_lms_back_after_failures_gets_the_score(app, client, run_jobs):
         finish(student(client, lms), 0.9)
         deliver(run_jobs, rounds=4)
     assert (outcome().state, outcome().tries, scores(lms)) == ("sent", 3, [0.9])
+
+
+def scheduled_runs():
+    """When the delivery jobs waiting in RQ's scheduler will run, soonest first."""
+    registry = jobs.queue.scheduled_job_registry
+    return sorted(datetime.fromtimestamp(score, timezone.utc)
+                  for _, score in jobs.redis.zrange(registry.key, 0, -1, withscores=True))
+
+
+def pause(consumer_id, seconds):
+    jobs.redis.set(f"examgate:outcome-pause:{consumer_id}", "1", px=int(seconds * 1000))
+
+
+def test_lms_down_for_a_few_seconds_gets_the_score_within_one_retry_interval(app, client, run_jobs):
+    interval = 2.0
+    app.config["OUTCOME_RETRY_INTERVALS"] = [interval] * 5
+    lms = LocalLms("canvas", port=unused_port())  # not entered yet: nothing listens, the LMS is down
+    factories.consumer(key=lms.key, secret=lms.secret)
+    finish(student(client, lms), 0.7)
+
+    def work_until(condition, seconds):  # a worker with its scheduler, and no sweep
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            run_jobs()
+            db.session.rollback()
+            time.sleep(0.05)
+
+    work_until(lambda: False, 3 * interval)  # down for three intervals: three tries or more, all refused
+    assert (outcome().state, outcome().tries >= 2) == ("retrying", True)
+    with lms:
+        back = time.time()
+        work_until(lambda: lms.scores, 4 * interval)
+    [received] = lms.scores["sid-student-1"]
+    # RQ schedules to the whole second: the retry may wait for the next one.
+    assert received.score == 0.7 and received.time - back <= interval + 1
+    assert outcome().state == "sent"
+
+
+def test_a_job_that_finds_the_consumer_paused_runs_again_when_the_pause_ends(client, canvas, run_jobs):
+    launch = student(client, canvas)
+    pause(launch.consumer_id, 5)
+    pause_ends = utcnow() + timedelta(seconds=5)
+    finish(launch, 0.5)
+    run_jobs()
+    assert (outcome().state, canvas.request_count) == ("pending", 0)
+    [when] = scheduled_runs()
+    assert pause_ends <= when <= pause_ends + timedelta(seconds=1.5)
+
+
+def test_a_retry_that_runs_before_its_outcome_is_due_runs_again_then(client, canvas, run_jobs):
+    finish(student(client, canvas), 0.5)
+    row = outcome()
+    row.state, row.due_at = "retrying", utcnow() + timedelta(seconds=3)
+    db.session.commit()
+    outcomes.deliver(row.id)  # RQ ran the job up to a second early
+    assert (outcome().state, canvas.request_count) == ("retrying", 0)
+    [when] = scheduled_runs()
+    assert outcome().due_at <= when <= outcome().due_at + timedelta(seconds=1.5)
+
+
+def test_retry_delays_grow_and_pause_the_consumer(app, client, canvas, run_jobs):
+    app.config["OUTCOME_RETRY_INTERVALS"] = [10, 30, 60]
+    launch = student(client, canvas)
+    for _ in range(4):
+        canvas.queue_reply(503, "Service Unavailable")
+    finish(launch, 0.9)
+    run_jobs()
+    waits = []
+    for _ in range(3):
+        row = outcome_of("student-1")
+        waits.append(round((row.due_at - utcnow()).total_seconds()))
+        pause_ms = jobs.redis.pttl(f"examgate:outcome-pause:{launch.consumer_id}")
+        assert abs(pause_ms / 1000 - waits[-1]) < 2
+        finish(student(client, canvas, user="student-2"), 0.4)  # its job waits for the pause too
+        run_jobs()
+        assert canvas.request_count == len(waits)
+        jobs.redis.delete(f"examgate:outcome-pause:{launch.consumer_id}")  # the time passes
+        row.due_at = utcnow()
+        db.session.commit()
+        outcomes.deliver(row.id)
+    assert waits == [10, 30, 60]
+    assert round((outcome_of("student-1").due_at - utcnow()).total_seconds()) == 60  # the last one repeats
 
 
 @pytest.mark.parametrize("method, expected", [("highest", 0.9), ("last", 0.6), ("first", 0.4)])

@@ -7,6 +7,7 @@ pause ends (`enqueue_in`, so that the LMS's Retry-After is honoured; RQ's own Re
 job that crashed). replaceResult is idempotent, so a send repeated after a killed worker is harmless.
 """
 import logging
+import math
 import time
 from datetime import timedelta
 
@@ -55,14 +56,21 @@ def queue_delivery(outcomes) -> None:
 
 
 def deliver(outcome_id) -> None:
-    """The job: send this outcome, then every other due outcome of its consumer."""
+    """The job: send this outcome, then every other due outcome of its consumer.
+
+    Every early exit says who sends next. A job that comes before the outcome is due, or while the
+    consumer is paused, schedules itself again for then (RQ may run a scheduled job up to a second
+    early); one that finds the consumer's lock taken leaves the outcome to the lock holder."""
     outcome = db.session.get(Outcome, outcome_id)
-    if outcome is None or not _is_due(outcome):
-        return
-    consumer_id = outcome.consumer_id
+    if outcome is None or outcome.state not in ("pending", "sending", "retrying"):
+        return  # sent or failed meanwhile: nothing is waiting for this job
+    consumer_id, wait = outcome.consumer_id, _seconds_until_due(outcome)
     db.session.commit()
-    if _paused(consumer_id):
-        return  # a job is scheduled for the end of the pause
+    wait = max(wait, _pause_left(consumer_id))
+    if wait > 0:
+        log.debug("outcome %s: not due for %.2fs; the job runs again then", outcome_id, wait)
+        _enqueue(outcome_id, wait)
+        return
     lock = jobs.redis.lock(f"examgate:outcome-lock:{consumer_id}", timeout=lock_seconds())
     if not lock.acquire(blocking=False):
         log.debug("outcome %s: consumer %s busy; its lock holder sends it", outcome_id, consumer_id)
@@ -164,14 +172,15 @@ def _retry_delay(tries, verdict: Verdict) -> float:
 def _pause_and_reschedule(outcome_id, consumer_id, delay):
     try:
         if delay > 0:
-            jobs.redis.set(_pause_key(consumer_id), "1", px=int(delay * 1000))
+            jobs.redis.set(_pause_key(consumer_id), "1", px=math.ceil(delay * 1000))
         _enqueue(outcome_id, delay)
     except RedisConnectionError as error:
         log.warning("outcome %s: retry not scheduled (Redis: %s); the sweep will", outcome_id, error)
 
 
-def _paused(consumer_id) -> bool:
-    return bool(jobs.redis.exists(_pause_key(consumer_id)))
+def _pause_left(consumer_id) -> float:
+    milliseconds = jobs.redis.pttl(_pause_key(consumer_id))
+    return max(milliseconds, 0) / 1000
 
 
 def _pause_key(consumer_id):
@@ -181,7 +190,13 @@ def _pause_key(consumer_id):
 def _is_due(outcome) -> bool:
     if outcome.state == "sending":
         return True  # only the consumer's lock holder sends: a row left sending was abandoned
-    return outcome.state in ("pending", "retrying") and (outcome.due_at is None or outcome.due_at <= utcnow())
+    return outcome.state in ("pending", "retrying") and _seconds_until_due(outcome) == 0
+
+
+def _seconds_until_due(outcome) -> float:
+    if outcome.state == "sending" or outcome.due_at is None:
+        return 0.0
+    return max((outcome.due_at - utcnow()).total_seconds(), 0.0)
 
 
 def _next_due(consumer_id):
