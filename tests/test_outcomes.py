@@ -11,6 +11,7 @@ from lti_app.extensions import db, jobs
 from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery
 from lti_app.models.base import utcnow
 from lti_app.outcomes import transports
+from lti_app.services import timeline
 from lti_app.services.consumers import create_admin
 from tests import factories
 from tests.lms.outcome_service import LocalLms, unused_port
@@ -409,6 +410,26 @@ def test_launches_without_a_sourcedid_never_send(client, canvas, run_jobs, perso
     assert (Outcome.query.count(), canvas.request_count) == (0, 0)
     outcomes.report_resource(launch.resource)
     assert Outcome.query.count() == 0
+
+
+def test_a_launch_without_a_gradebook_keeps_its_score_as_not_sent(app, client, canvas, run_jobs):
+    factories.launch(client, key=canvas.key, secret=canvas.secret, user_id="student-1",
+                     lis_result_sourcedid="sid-student-1", lis_outcome_service_url=None)  # as the demo launches
+    attempt = finish(Launch.query.one(), 0.5)
+    deliver(run_jobs)
+    words = "not sent: the LMS gave no gradebook for this launch"
+    row = outcome()
+    assert (row.state, row.description, row.tries, row.due_at) == ("not_sent", words, 0, None)
+    assert (OutcomeDelivery.query.count(), canvas.request_count, scheduled_runs()) == (0, 0, [])
+    assert outcomes.failing_outcomes() == []
+    assert f"Score 50% {words}" in [event.title for event in timeline.attempt_timeline(attempt)]
+    outcomes.resend(row)  # an instructor's resend cannot find a gradebook either, and is not retried
+    deliver(run_jobs)
+    assert (outcome().state, outcome().description, OutcomeDelivery.query.count(), scheduled_runs()) == (
+        "not_sent", words, 0, [])
+    teacher = instructor_client(app, canvas)
+    page = teacher.get(f"/dashboard/resources/{row.resource_id}/outcomes")
+    assert "not sent" in page.text and "failed" not in page.text and "hx-trigger" not in page.text
 
 
 def test_redis_down_at_enqueue_then_the_sweep_sends_it(make_app):

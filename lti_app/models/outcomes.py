@@ -2,7 +2,8 @@
 from ..extensions import db
 from .base import UTCDateTime, created_column, utcnow
 
-OUTCOME_STATES = ("pending", "sending", "sent", "retrying", "failed")
+# not_sent: the launch gave no gradebook (an LTI 1.1 launch without lis_outcome_service_url): nothing to retry.
+OUTCOME_STATES = ("pending", "sending", "sent", "retrying", "failed", "not_sent")
 
 
 class Outcome(db.Model):

@@ -19,7 +19,7 @@ from ..extensions import db, jobs
 from ..models import Consumer, Outcome, OutcomeDelivery
 from ..models.base import utcnow
 from .replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, Verdict
-from .scores import reporting_launch, scoring_attempt, user_attempts
+from .scores import NO_GRADEBOOK, has_gradebook, reporting_launch, scoring_attempt, user_attempts
 from .transports import TRANSPORTS
 
 log = logging.getLogger(__name__)
@@ -104,16 +104,14 @@ def _send_one(outcome_id) -> str | None:
         db.session.commit()
         return None
     launch = reporting_launch(outcome.resource_id, outcome.user_id)
-    transport = TRANSPORTS.get(launch.lti_version) if launch else None
-    if transport is None:
-        outcome.state, outcome.due_at = "failed", None
-        outcome.description = "No launch of this student can carry a score back to the LMS."
+    if launch is None or not has_gradebook(launch):
+        outcome.state, outcome.due_at, outcome.description = "not_sent", None, NO_GRADEBOOK
         db.session.commit()
         return None
     # The attempt only fills the Canvas extensions, so it is read only for launches that announced them.
     attempt = (scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
                if launch.outcome_extensions else None)
-    send = transport(outcome, launch, attempt)
+    send = TRANSPORTS[launch.lti_version](outcome, launch, attempt)
     score = outcome.score
     outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up
     db.session.commit()

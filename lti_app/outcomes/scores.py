@@ -3,6 +3,8 @@ from sqlalchemy import and_, or_
 
 from ..models import Attempt, Launch
 
+NO_GRADEBOOK = "not sent: the LMS gave no gradebook for this launch"
+
 
 def scoring_attempt(resource, attempts) -> Attempt | None:
     """The attempt whose score the resource reports (grading method over the scored attempts)."""
@@ -34,6 +36,12 @@ def reporting_launch(resource_id, user_id) -> Launch | None:
             .filter(or_(Launch.lis_result_sourcedid.isnot(None),
                         and_(Launch.lti_version == "1.3", Launch.outcome_service_url.isnot(None))))
             .order_by(Launch.id.desc()).first())
+
+
+def has_gradebook(launch: Launch) -> bool:
+    """Whether the LMS told this launch where scores go (an LTI 1.1 launch may carry a sourcedid without
+    lis_outcome_service_url, as the demo's do)."""
+    return launch.lti_version in ("1.1", "1.3") and bool(launch.outcome_service_url)
 
 
 def clamp(score) -> float:
