@@ -18,7 +18,7 @@ from rq import Callback
 from ..extensions import db, jobs
 from ..models import Consumer, Outcome, OutcomeDelivery
 from ..models.base import utcnow
-from .replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, Verdict
+from .replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, SUPERSEDED, Verdict
 from .scores import NO_GRADEBOOK, has_gradebook, reporting_launch, scoring_attempt, user_attempts
 from .transports import TRANSPORTS
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SEND_JOB = "workers.outcome_jobs.send_outcome"
 FAILED_CALLBACK = "workers.outcome_jobs.delivery_failed"
 RETRY_NOW_LIMIT = 2  # fresh nonces after "Duplicate nonce detected"
+SUPERSEDED_TRIES = 3  # sends with ever later timestamps before a refusal as "not the latest" is final
 DRAIN_SECONDS = 30  # then leave the rest to a new job, so other consumers get a worker too
 
 
@@ -145,7 +146,13 @@ def _apply(outcome_id, score, verdicts) -> str:
         delay = _retry_delay(outcome.tries, final)
         outcome.state, outcome.due_at = "retrying", now + timedelta(seconds=delay)
         outcome.queued_at = outcome.due_at
-    else:  # refused, credentials, superseded: final for this score
+    elif action == SUPERSEDED and outcome.sent_score == score:
+        outcome.state, outcome.due_at = "sent", None  # the LMS holds this score already
+    elif action == SUPERSEDED and outcome.tries < SUPERSEDED_TRIES:
+        # The LMS holds a score stamped later than ours that is not our latest: send it again,
+        # with a later timestamp (each send stamps one second after the last).
+        outcome.state, outcome.due_at = "pending", now
+    else:  # refused, credentials, superseded again and again: final for this score
         if action == CREDENTIALS:
             consumer.credentials_refused_at, consumer.credentials_refused_reason = now, final.description
         outcome.state, outcome.due_at = "failed", None

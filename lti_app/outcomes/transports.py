@@ -5,7 +5,8 @@ which touches no database: the HTTP call happens outside any transaction. LTI 1.
 replaceResult; LTI 1.3 posts an Assignment and Grade Services score to the resource's line item.
 """
 import logging
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
 import requests
 from flask import current_app, url_for
@@ -42,14 +43,27 @@ def lti11_transport(outcome, launch, attempt):
 
 def ags_transport(outcome, launch, attempt):
     """LTI 1.3: the score goes to the resource's line item through Assignment and Grade Services.
-    Finding or creating the line item may write it on the resource; the token is cached in Redis."""
+    Finding or creating the line item may write it on the resource; the token is cached in Redis.
+
+    Moodle keeps a score's timestamp to the whole second and refuses one not later than the score it
+    holds (409), so one student's timestamps on a line item go up by whole seconds: the next one is
+    stored on the outcome here (committed before the send) and the send waits for the clock to reach it."""
     score = outcome.score
+    stamp = next_score_timestamp(outcome.score_timestamp)
+    outcome.score_timestamp = stamp
 
     def send(timeout):
+        time.sleep(min(1.0, max(0.0, (stamp - utcnow()).total_seconds())))
         # The AGS session carries its own timeout (LTI_HTTP_TIMEOUT_SECONDS) on every call it makes.
-        return send_score(launch, score, "Completed", "FullyGraded", utcnow())
+        return send_score(launch, score, "Completed", "FullyGraded", stamp)
 
     return send
+
+
+def next_score_timestamp(previous: datetime | None) -> datetime:
+    """Now in whole seconds, and at least a second after the previous score's timestamp."""
+    now = utcnow().replace(microsecond=0)
+    return now if previous is None else max(now, previous + timedelta(seconds=1))
 
 
 TRANSPORTS = {"1.1": lti11_transport, "1.3": ags_transport}
