@@ -8,11 +8,11 @@ from rq import SimpleWorker
 
 from lti_app import outcomes
 from lti_app.extensions import db, jobs
-from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery
+from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery, Resource
 from lti_app.models.base import utcnow
 from lti_app.outcomes import transports
 from lti_app.services import timeline
-from lti_app.services.consumers import create_admin
+from lti_app.services.consumers import create_admin, set_default_report_mode
 from tests import factories
 from tests.lms.outcome_service import LocalLms, unused_port
 
@@ -286,6 +286,7 @@ def test_grading_methods(client, canvas, run_jobs, method, expected):
 
 
 def test_immediately_reports_zero_when_an_attempt_starts(client, canvas, run_jobs):
+    set_default_report_mode(Consumer.query.one(), "immediately")  # the LMS's new resources send mid-exam
     launch = student(client, canvas)
     assert Outcome.query.count() == 0  # never attempted: nothing reported
     outcomes.attempt_changed(factories.launch_attempt(launch))
@@ -293,10 +294,10 @@ def test_immediately_reports_zero_when_an_attempt_starts(client, canvas, run_job
     assert (outcome().state, scores(canvas)) == ("sent", [0.0])
 
 
-def test_on_completion_waits_for_a_finished_attempt(client, canvas, run_jobs):
+def test_new_resources_send_on_completion_by_default(client, canvas, run_jobs):
     launch = student(client, canvas)
-    launch.resource.report_mode = "on_completion"
-    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Resource, launch.resource_id).report_mode == "on_completion"
     attempt = factories.launch_attempt(launch, score=0.3)
     outcomes.attempt_changed(attempt)
     assert Outcome.query.count() == 0

@@ -86,3 +86,17 @@ def test_timestamps_go_up_by_whole_seconds_even_when_the_clock_has_not(platform,
     assert all(stamp.microsecond == 0 for stamp in sent) and all(b > a for a, b in zip(sent, sent[1:]))
     assert all(stamp <= utcnow() for stamp in stamps(platform))  # never a timestamp in the future
     assert held(platform) == (30.0, 3) and outcome().score_timestamp == sent[-1]
+
+
+def test_mid_exam_scores_are_in_progress_and_the_final_one_fully_graded(platform, consumer, browser, run_jobs):
+    recorded = learner(platform, browser)  # "immediately": partial scores go while the student sits the exam
+    attempt = factories.launch_attempt(recorded, score=0.2)
+    outcomes.attempt_changed(attempt)
+    run_jobs()
+    attempt.status, attempt.score, attempt.finished_at = "finished", 0.6, utcnow()
+    db.session.commit()
+    outcomes.attempt_changed(attempt)
+    run_jobs()
+    [scores] = platform.scores.values()
+    assert [(s["scoreGiven"], s["activityProgress"], s["gradingProgress"]) for s in scores] == [
+        (20.0, "InProgress", "Pending"), (60.0, "Completed", "FullyGraded")]

@@ -13,6 +13,9 @@ class Consumer(db.Model):
     enabled = db.Column(db.Boolean, nullable=False, default=True)
     credentials_refused_at = db.Column(UTCDateTime)
     credentials_refused_reason = db.Column(db.Text)
+    # When the resources first launched from this LMS send scores (Resource.report_mode).
+    default_report_mode = db.Column(db.String(20), nullable=False, default="on_completion",
+                                    server_default="on_completion")
     created_at = created_column()
 
     registrations = db.relationship("Lti13Registration", back_populates="consumer")

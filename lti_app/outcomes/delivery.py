@@ -109,9 +109,9 @@ def _send_one(outcome_id) -> str | None:
         outcome.state, outcome.due_at, outcome.description = "not_sent", None, NO_GRADEBOOK
         db.session.commit()
         return None
-    # The attempt only fills the Canvas extensions, so it is read only for launches that announced them.
+    # The attempt fills the Canvas extensions and an AGS score's progress; other launches need no query.
     attempt = (scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
-               if launch.outcome_extensions else None)
+               if launch.outcome_extensions or launch.lti_version == "1.3" else None)
     send = TRANSPORTS[launch.lti_version](outcome, launch, attempt)
     score = outcome.score
     outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up

@@ -47,15 +47,18 @@ def ags_transport(outcome, launch, attempt):
 
     Moodle keeps a score's timestamp to the whole second and refuses one not later than the score it
     holds (409), so one student's timestamps on a line item go up by whole seconds: the next one is
-    stored on the outcome here (committed before the send) and the send waits for the clock to reach it."""
+    stored on the outcome here (committed before the send) and the send waits for the clock to reach it.
+    A score from an attempt still being sat is InProgress / Pending, which no LMS takes as the grade."""
     score = outcome.score
+    final = attempt is None or attempt.status == "finished"
+    activity, grading = ("Completed", "FullyGraded") if final else ("InProgress", "Pending")
     stamp = next_score_timestamp(outcome.score_timestamp)
     outcome.score_timestamp = stamp
 
     def send(timeout):
         time.sleep(min(1.0, max(0.0, (stamp - utcnow()).total_seconds())))
         # The AGS session carries its own timeout (LTI_HTTP_TIMEOUT_SECONDS) on every call it makes.
-        return send_score(launch, score, "Completed", "FullyGraded", stamp)
+        return send_score(launch, score, activity, grading, stamp)
 
     return send
 

@@ -18,10 +18,15 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('consumer', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('default_report_mode', sa.String(length=20), server_default='on_completion',
+                                      nullable=False))
     with op.batch_alter_table('outcome', schema=None) as batch_op:
         batch_op.add_column(sa.Column('score_timestamp', lti_app.models.base.UTCDateTime(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('consumer', schema=None) as batch_op:
+        batch_op.drop_column('default_report_mode')
     with op.batch_alter_table('outcome', schema=None) as batch_op:
         batch_op.drop_column('score_timestamp')
