@@ -14,7 +14,7 @@ from lti_app.outcomes import transports
 from lti_app.services import timeline
 from lti_app.services.consumers import create_admin, set_default_report_mode
 from tests import factories
-from tests.lms.outcome_service import LocalLms, unused_port
+from tests.lms.outcome_service import LeakyBucket, LocalLms, unused_port
 
 CANVAS_EXTENSIONS = {"ext_outcome_data_values_accepted": "url,text",
                      "ext_outcome_result_total_score_accepted": "true",
@@ -272,6 +272,22 @@ def test_retry_delays_grow_and_pause_the_consumer(app, client, canvas, run_jobs)
         outcomes.deliver(row.id)
     assert waits == [10, 30, 60]
     assert round((outcome_of("student-1").due_at - utcnow()).total_seconds()) == 60  # the last one repeats
+
+
+def test_a_throttled_lms_gets_every_score_paced_without_a_refusal(app, client, run_jobs):
+    throttle = LeakyBucket(high_water=8.0, outflow=3.0, up_front=2.0, cost=1.0)
+    with LocalLms("canvas", throttle=throttle) as lms:
+        factories.consumer(key=lms.key, secret=lms.secret)
+        for number in range(30):
+            finish(student(client, lms, user=f"student-{number}"), number / 100)
+        deadline = time.monotonic() + 60
+        while Outcome.query.filter_by(state="sent").count() < 30 and time.monotonic() < deadline:
+            db.session.rollback()
+            run_jobs()
+    assert {sid: [r.score for r in received] for sid, received in lms.scores.items()} == {
+        f"sid-student-{number}": [number / 100] for number in range(30)}
+    assert lms.request_count == 30  # not one "403 Forbidden (Rate Limit Exceeded)"
+    assert OutcomeDelivery.query.filter_by(http_status=403).count() == 0
 
 
 @pytest.mark.parametrize("method, expected", [("highest", 0.9), ("last", 0.6), ("first", 0.4)])

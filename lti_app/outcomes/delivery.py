@@ -4,8 +4,11 @@ A delivery job holds its consumer's Redis lock and sends every due outcome of th
 job that cannot get the lock can simply stop: the holder (or the job it leaves behind) sends its
 outcome. When the LMS says "later", the consumer pauses and the job schedules itself for when the
 pause ends (`enqueue_in`, so that the LMS's Retry-After is honoured; RQ's own Retry only covers a
-job that crashed). replaceResult is idempotent, so a send repeated after a killed worker is harmless.
+job that crashed). Under a throttle that reports itself (Canvas), sends are paced (pacing.py) so that
+the LMS does not refuse them. replaceResult is idempotent, so a send repeated after a killed worker is
+harmless.
 """
+import json
 import logging
 import math
 import time
@@ -18,6 +21,7 @@ from rq import Callback
 from ..extensions import db, jobs
 from ..models import Consumer, Outcome, OutcomeDelivery
 from ..models.base import utcnow
+from . import pacing
 from .replies import CREDENTIALS, RETRY_LATER, RETRY_NOW, STORED, SUPERSEDED, Verdict
 from .scores import NO_GRADEBOOK, has_gradebook, reporting_launch, scoring_attempt, user_attempts
 from .transports import TRANSPORTS
@@ -27,6 +31,8 @@ log = logging.getLogger(__name__)
 SEND_JOB = "workers.outcome_jobs.send_outcome"
 FAILED_CALLBACK = "workers.outcome_jobs.delivery_failed"
 RETRY_NOW_LIMIT = 2  # fresh nonces after "Duplicate nonce detected"
+PACE_SLEEP_LIMIT = 2.0  # a longer wait under a throttle pauses the consumer and frees the worker
+PACE_MEMORY_SECONDS = 600  # what the LMS's replies said about its throttle, kept between jobs
 SUPERSEDED_TRIES = 3  # sends with ever later timestamps before a refusal as "not the latest" is final
 DRAIN_SECONDS = 30  # then leave the rest to a new job, so other consumers get a worker too
 
@@ -89,17 +95,27 @@ def deliver(outcome_id) -> None:
 
 
 def _drain(consumer_id, outcome_id, lock) -> bool:
-    """Send due outcomes until none is left, time is up, or the LMS says "later" (returns True)."""
+    """Send due outcomes, paced under the LMS's throttle, until none is left, time is up, or the LMS
+    says "later" (returns True: a job is scheduled)."""
     deadline = time.monotonic() + DRAIN_SECONDS
-    while outcome_id is not None and time.monotonic() < deadline:
-        lock.reacquire()
-        if _send_one(outcome_id) == RETRY_LATER:
-            return True
-        outcome_id = _next_due(consumer_id)
-    return False
+    pace = _load_pace(consumer_id)
+    try:
+        while outcome_id is not None and time.monotonic() < deadline:
+            wait = pacing.wait_seconds(pace, time.time())
+            if wait > PACE_SLEEP_LIMIT:
+                _pause_and_reschedule(outcome_id, consumer_id, wait)
+                return True
+            time.sleep(wait)
+            lock.reacquire()
+            if _send_one(outcome_id, pace) == RETRY_LATER:
+                return True
+            outcome_id = _next_due(consumer_id)
+        return False
+    finally:
+        _save_pace(consumer_id, pace)
 
 
-def _send_one(outcome_id) -> str | None:
+def _send_one(outcome_id, pace) -> str | None:
     outcome = Outcome.query.filter_by(id=outcome_id).with_for_update().one()
     if not _is_due(outcome):
         db.session.commit()
@@ -117,13 +133,15 @@ def _send_one(outcome_id) -> str | None:
     outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up
     db.session.commit()
     timeout = current_app.config["OUTCOME_TIMEOUT_SECONDS"]
-    verdicts = [send(timeout)]
-    while verdicts[-1].action == RETRY_NOW and len(verdicts) <= RETRY_NOW_LIMIT:
+    verdicts = []
+    while not verdicts or (verdicts[-1].action == RETRY_NOW and len(verdicts) <= RETRY_NOW_LIMIT):
         verdicts.append(send(timeout))
-    return _apply(outcome_id, score, verdicts)
+        pacing.observe(pace, time.time(), verdicts[-1].rate_remaining, verdicts[-1].request_cost,
+                       verdicts[-1].retry_after)
+    return _apply(outcome_id, score, verdicts, pace)
 
 
-def _apply(outcome_id, score, verdicts) -> str:
+def _apply(outcome_id, score, verdicts, pace) -> str:
     outcome = Outcome.query.filter_by(id=outcome_id).with_for_update().one()
     for verdict in verdicts:
         db.session.add(OutcomeDelivery(outcome_id=outcome_id, score=score, action=verdict.action,
@@ -143,7 +161,7 @@ def _apply(outcome_id, score, verdicts) -> str:
         consumer.credentials_refused_at = consumer.credentials_refused_reason = None
         outcome.state, outcome.due_at = "sent", None
     elif action == RETRY_LATER:
-        delay = _retry_delay(outcome.tries, final)
+        delay = _retry_delay(outcome.tries, final, pace)
         outcome.state, outcome.due_at = "retrying", now + timedelta(seconds=delay)
         outcome.queued_at = outcome.due_at
     elif action == SUPERSEDED and outcome.sent_score == score:
@@ -168,7 +186,10 @@ def _apply(outcome_id, score, verdicts) -> str:
     return action
 
 
-def _retry_delay(tries, verdict: Verdict) -> float:
+def _retry_delay(tries, verdict: Verdict, pace) -> float:
+    if verdict.http_status in (403, 429) and verdict.rate_remaining is not None:
+        # A throttle that says how full it is: wait until it has room, no growing back-off.
+        return max(pacing.wait_seconds(pace, time.time()), verdict.retry_after or 0)
     intervals = current_app.config["OUTCOME_RETRY_INTERVALS"]
     growing = intervals[min(max(tries - 1, 0), len(intervals) - 1)]
     return max(growing, verdict.retry_after or 0)
@@ -181,6 +202,22 @@ def _pause_and_reschedule(outcome_id, consumer_id, delay):
         _enqueue(outcome_id, delay)
     except RedisConnectionError as error:
         log.warning("outcome %s: retry not scheduled (Redis: %s); the sweep will", outcome_id, error)
+
+
+def _load_pace(consumer_id) -> pacing.Pace:
+    stored = jobs.redis.get(_pace_key(consumer_id))
+    return pacing.Pace.from_dict(json.loads(stored) if stored else None)
+
+
+def _save_pace(consumer_id, pace):
+    try:
+        jobs.redis.set(_pace_key(consumer_id), json.dumps(pace.to_dict()), ex=PACE_MEMORY_SECONDS)
+    except RedisConnectionError as error:
+        log.warning("consumer %s: pace not kept (Redis: %s)", consumer_id, error)
+
+
+def _pace_key(consumer_id):
+    return f"examgate:outcome-pace:{consumer_id}"
 
 
 def _pause_left(consumer_id) -> float:
