@@ -449,6 +449,22 @@ def test_a_launch_without_a_gradebook_keeps_its_score_as_not_sent(app, client, c
     assert "not sent" in page.text and "failed" not in page.text and "hx-trigger" not in page.text
 
 
+def test_laptop_mode_retries_on_a_timer(make_app):
+    laptop = make_app(REDIS_URL=None, JOBS_INLINE=True, OUTCOME_RETRY_INTERVALS=[0.5])  # no Redis, no worker
+    with laptop.app_context(), LocalLms("canvas") as lms:
+        factories.consumer(key=lms.key, secret=lms.secret)
+        lms.queue_reply(503, "Service Unavailable")
+        finish(student(laptop.test_client(), lms), 0.8)  # the first try runs inline, and is refused
+        assert outcome().state == "retrying"
+        deadline = time.monotonic() + 20
+        while not lms.scores and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert scores(lms) == [0.8]
+        while outcome().state != "sent" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (outcome().state, outcome().tries) == ("sent", 2)
+
+
 def test_redis_down_at_enqueue_then_the_sweep_sends_it(make_app):
     up = make_app()
     down = make_app(REDIS_URL="redis://127.0.0.1:1/0")  # same database, Redis unreachable
