@@ -30,7 +30,8 @@ from tests.real_worker import real_workers  # noqa: E402
 
 SCORES = int(os.environ.get("BENCH_SCORES", 2000))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-HIGH_WATER, OUTFLOW, UP_FRONT, COST = 600.0, 20.0, 50.0, 1.0
+HIGH_WATER, UP_FRONT, COST = 600.0, 50.0, 1.0
+OUTFLOW = float(os.environ.get("BENCH_OUTFLOW", 20))  # units a second
 DEADLINE_S = 200
 
 

@@ -223,7 +223,7 @@ def test_lms_down_for_a_few_seconds_gets_the_score_within_one_retry_interval(app
         back = time.time()
         work_until(lambda: lms.scores, 4 * interval)
     [received] = lms.scores["sid-student-1"]
-    # RQ schedules to the whole second: the retry may wait for the next one.
+    # One interval after the last refused try, and the moment a busy worker takes to look at its schedule.
     assert received.score == 0.7 and received.time - back <= interval + 1
     assert outcome().state == "sent"
 
@@ -235,8 +235,8 @@ def test_a_job_that_finds_the_consumer_paused_runs_again_when_the_pause_ends(cli
     finish(launch, 0.5)
     run_jobs()
     assert (outcome().state, canvas.request_count) == ("pending", 0)
-    [when] = scheduled_runs()
-    assert pause_ends <= when <= pause_ends + timedelta(seconds=1.5)
+    [when] = scheduled_runs()  # RQ keeps whole seconds
+    assert pause_ends - timedelta(seconds=1) <= when <= pause_ends
 
 
 def test_a_retry_that_runs_before_its_outcome_is_due_runs_again_then(client, canvas, run_jobs):
@@ -247,7 +247,7 @@ def test_a_retry_that_runs_before_its_outcome_is_due_runs_again_then(client, can
     outcomes.deliver(row.id)  # RQ ran the job up to a second early
     assert (outcome().state, canvas.request_count) == ("retrying", 0)
     [when] = scheduled_runs()
-    assert outcome().due_at <= when <= outcome().due_at + timedelta(seconds=1.5)
+    assert outcome().due_at - timedelta(seconds=1) <= when <= outcome().due_at
 
 
 def test_retry_delays_grow_and_pause_the_consumer(app, client, canvas, run_jobs):

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from lti_app import outcomes
 from lti_app.extensions import db
-from lti_app.models import Launch, Outcome, OutcomeDelivery
+from lti_app.models import Consumer, Launch, Lti13Registration, Outcome, OutcomeDelivery
 from lti_app.models.base import utcnow
 from tests import factories
 from tests.test_lti13 import browser, consumer, examgate, launch, platform  # noqa: F401  (fixtures)
@@ -100,3 +100,62 @@ def test_mid_exam_scores_are_in_progress_and_the_final_one_fully_graded(platform
     [scores] = platform.scores.values()
     assert [(s["scoreGiven"], s["activityProgress"], s["gradingProgress"]) for s in scores] == [
         (20.0, "InProgress", "Pending"), (60.0, "Completed", "FullyGraded")]
+
+
+# What goes wrong on the way to the line item
+
+def sent_once(platform, browser, run_jobs, rounds=1):
+    recorded = learner(platform, browser, report_mode="on_completion")
+    outcomes.attempt_changed(factories.launch_attempt(recorded, score=0.5, status="finished"))
+    for _ in range(rounds):
+        run_jobs()
+    return outcome()
+
+
+def test_a_refused_token_fails_the_score_and_flags_the_consumer(platform, consumer, browser, run_jobs):
+    platform.refuse_tokens = True
+    row = sent_once(platform, browser, run_jobs)
+    assert (row.state, row.last_status, row.tries) == ("failed", 401, 1)
+    assert "Client authentication failed" in row.description
+    db.session.expire_all()
+    assert Consumer.query.one().credentials_refused_at is not None and not platform.scores
+
+
+def test_429_and_5xx_are_retried_until_the_score_is_stored(platform, consumer, browser, run_jobs):
+    platform.score_replies.extend([(429, {"Retry-After": "0"}), (503, {})])
+    row = sent_once(platform, browser, run_jobs, rounds=3)
+    deliveries = OutcomeDelivery.query.order_by(OutcomeDelivery.id).all()
+    assert [(d.http_status, d.action) for d in deliveries] == [(429, "retry_later"), (503, "retry_later"),
+                                                               (200, "stored")]
+    assert (row.state, row.sent_score, held(platform)) == ("sent", 0.5, (50.0, 1))
+
+
+def test_an_unreachable_platform_is_retried_with_the_reason(platform, consumer, browser, run_jobs):
+    from tests.lms.outcome_service import unused_port
+
+    registration = Lti13Registration.query.one()
+    registration.auth_token_url = f"http://127.0.0.1:{unused_port()}/token"
+    db.session.commit()
+    row = sent_once(platform, browser, run_jobs, rounds=2)
+    assert (row.state, row.last_status, row.description, row.tries) == ("retrying", None, "connection refused", 2)
+
+
+def test_a_line_item_the_platform_no_longer_has_fails_with_its_words(platform, consumer, browser, run_jobs):
+    recorded = learner(platform, browser, report_mode="on_completion")
+    recorded.resource.lineitem_url = f"{platform.url}/lineitems/999"  # deleted in the LMS
+    db.session.commit()
+    outcomes.attempt_changed(factories.launch_attempt(recorded, score=0.5, status="finished"))
+    run_jobs()
+    row = outcome()
+    assert (row.state, row.last_status, row.description) == ("failed", 404, "Not found")
+
+
+def test_no_line_item_and_no_line_items_url_is_refused(platform, consumer, browser):
+    from lti_app.outcomes.transports import send_score
+
+    recorded = learner(platform, browser)
+    recorded.outcome_service_url = None  # the platform gave no AGS line items for this link
+    db.session.commit()
+    verdict = send_score(recorded, 0.5, "Completed", "FullyGraded", utcnow().replace(microsecond=0))
+    assert (verdict.action, verdict.description) == (
+        "refused", "The LMS gave no line item for this link: grading is not enabled for it.")

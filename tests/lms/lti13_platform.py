@@ -11,6 +11,7 @@ refused with 409 "Refusing score with an earlier timestamp", the reason only in 
 `authorize(..., claims={...}, expires_in=-120)` bends one id_token (audience, deployment, expiry).
 Quirk fixed here: lti1p3platform answers line-item lists as {"content": [...]}; pylti1p3 wants an array.
 """
+import collections
 import itertools
 import threading
 import time
@@ -148,6 +149,8 @@ class LocalPlatform:
             .set_oidc_login_url(f"{self.tool_url}/lti/login").set_tool_key_set_url(f"{self.tool_url}/lti/jwks.json")
             .set_platform_private_key(private).set_platform_public_key(public))
         self.lineitems, self.scores, self.deep_links, self.token_requests = {}, {}, [], []
+        self.refuse_tokens = False  # True: the token endpoint answers 401 invalid_client
+        self.score_replies = collections.deque()  # (status, headers) answered instead of storing the next scores
         self.score_seconds = {}  # (line item, user): the held score's timestamp in whole seconds, as Moodle keeps it
         self.tool_registrations = []
         self.members = [{"user_id": "ada-sub", "name": "Ada Learner", "roles": PEOPLE["learner"]["lis_roles"]},
@@ -226,6 +229,8 @@ class LocalPlatform:
         @app.post("/token")
         def token():
             self.token_requests.append(request.form.to_dict())
+            if self.refuse_tokens:
+                return jsonify({"error": "invalid_client", "error_description": "Client authentication failed"}), 401
             config = _Config(registration=self.registration)
             try:
                 return jsonify(config.get_access_token(request.form.to_dict()))
@@ -244,6 +249,9 @@ class LocalPlatform:
 
         @app.post("/lineitems/<int:number>/scores")
         def scores(number):
+            if self.score_replies:
+                status, headers = self.score_replies.popleft()
+                return jsonify({"error": "scripted"}), status, headers
             try:
                 return self._json(self._grades().handle_update_score(f"{self.url}/lineitems/{number}"))
             except EarlierTimestamp as refusal:
