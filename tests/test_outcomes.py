@@ -547,6 +547,22 @@ def test_instructor_sees_the_lms_words_and_resends(app, client, canvas, run_jobs
     assert page.status_code == 303
 
 
+def test_resend_all_puts_every_score_in_the_gradebook_again(app, client, canvas, run_jobs):
+    for number, score in ((1, 0.5), (2, 0.25)):
+        canvas.refuse(f"sid-student-{number}", "Course not available for student")
+        finish(student(client, canvas, user=f"student-{number}"), score)
+    deliver(run_jobs)
+    assert (canvas.scores, {o.state for o in Outcome.query}) == ({}, {"failed"})
+    canvas.refusals.clear()  # the course is open again
+    resource_id = Launch.query.first().resource_id
+    teacher = instructor_client(app, canvas)
+    assert teacher.post(f"/dashboard/resources/{resource_id}/outcomes/resend").status_code == 303
+    deliver(run_jobs)
+    assert (scores(canvas, "student-1"), scores(canvas, "student-2")) == ([0.5], [0.25])
+    db.session.expire_all()
+    assert [(o.state, o.sent_score) for o in Outcome.query.order_by(Outcome.id)] == [("sent", 0.5), ("sent", 0.25)]
+
+
 def test_report_scores_button_for_manual_mode(app, client, canvas, run_jobs):
     launch = student(client, canvas)
     launch.resource.report_mode = "manually"
