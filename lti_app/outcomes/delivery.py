@@ -132,7 +132,7 @@ def _send_one(outcome_id, pace) -> str | None:
     attempt = (scoring_attempt(outcome.resource, user_attempts(outcome.resource_id, outcome.user_id))
                if launch.outcome_extensions or launch.lti_version == "1.3" else None)
     send = TRANSPORTS[launch.lti_version](outcome, launch, attempt)
-    score = outcome.score
+    score, flagged = outcome.score, launch.consumer.credentials_refused_at is not None
     outcome.state = "sending"  # a worker killed from here on leaves a row the sweep picks up
     db.session.commit()
     timeout = current_app.config["OUTCOME_TIMEOUT_SECONDS"]
@@ -141,10 +141,11 @@ def _send_one(outcome_id, pace) -> str | None:
         verdicts.append(send(timeout))
         pacing.observe(pace, time.time(), verdicts[-1].rate_remaining, verdicts[-1].request_cost,
                        verdicts[-1].retry_after)
-    return _apply(outcome_id, score, verdicts, pace)
+    return _apply(outcome_id, score, verdicts, pace, flagged)
 
 
-def _apply(outcome_id, score, verdicts, pace) -> str:
+def _apply(outcome_id, score, verdicts, pace, flagged) -> str:
+    """Record the tries and what follows; the consumer row is only touched to flag or unflag it."""
     outcome = Outcome.query.filter_by(id=outcome_id).with_for_update().one()
     for verdict in verdicts:
         db.session.add(OutcomeDelivery(outcome_id=outcome_id, score=score, action=verdict.action,
@@ -156,12 +157,13 @@ def _apply(outcome_id, score, verdicts, pace) -> str:
     outcome.tries += len(verdicts)
     outcome.last_status, outcome.code_major, outcome.description = (
         final.http_status, final.code_major, final.description)
-    consumer = db.session.get(Consumer, outcome.consumer_id)
     changed_meanwhile = outcome.score != score
     delay = None
     if action == STORED:
         outcome.sent_score, outcome.sent_at = score, now
-        consumer.credentials_refused_at = consumer.credentials_refused_reason = None
+        if flagged:
+            consumer = db.session.get(Consumer, outcome.consumer_id)
+            consumer.credentials_refused_at = consumer.credentials_refused_reason = None
         outcome.state, outcome.due_at = "sent", None
     elif action == RETRY_LATER:
         delay = _retry_delay(outcome.tries, final, pace)
@@ -175,6 +177,7 @@ def _apply(outcome_id, score, verdicts, pace) -> str:
         outcome.state, outcome.due_at = "pending", now
     else:  # refused, credentials, superseded again and again: final for this score
         if action == CREDENTIALS:
+            consumer = db.session.get(Consumer, outcome.consumer_id)
             consumer.credentials_refused_at, consumer.credentials_refused_reason = now, final.description
         outcome.state, outcome.due_at = "failed", None
     if changed_meanwhile and action != RETRY_LATER:

@@ -1,5 +1,6 @@
 """Which score an outcome reports, and which launch can carry it back to the LMS."""
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import joinedload
 
 from ..models import Attempt, Launch
 
@@ -33,6 +34,7 @@ def reporting_launch(resource_id, user_id) -> Launch | None:
     """The learner's latest launch that can carry a score back: LTI 1.1 with a sourcedid,
     LTI 1.3 with the Assignment and Grade Services claim."""
     return (Launch.query.filter_by(resource_id=resource_id, user_id=user_id, role="learner")
+            .options(joinedload(Launch.consumer))
             .filter(or_(Launch.lis_result_sourcedid.isnot(None),
                         and_(Launch.lti_version == "1.3", Launch.outcome_service_url.isnot(None))))
             .order_by(Launch.id.desc()).first())

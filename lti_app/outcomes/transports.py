@@ -17,7 +17,7 @@ from pylti1p3.lineitem import LineItem
 from ..extensions import db
 from ..lti.advantage import SCOPE_LINEITEM, SCOPE_LINEITEM_READ, SCOPE_SCORE, SCORE_MAXIMUM, Connector, connector
 from ..lti.lti13 import http_session
-from ..models import Consumer, Launch
+from ..models import Launch
 from ..models.base import utcnow
 from . import ags
 from .lti11 import post_replace_result
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 def lti11_transport(outcome, launch, attempt):
-    consumer = db.session.get(Consumer, outcome.consumer_id)
+    consumer = launch.consumer
     url, key, secret, sourcedid = launch.outcome_service_url, consumer.key, consumer.secret, launch.lis_result_sourcedid
     extensions = canvas_extensions(outcome, launch, attempt)
     score = outcome.score
