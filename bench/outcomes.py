@@ -6,8 +6,10 @@ The Redis database named by REDIS_URL is flushed, and the tables in DATABASE_URL
 created again (give it a schema of its own: `...?options=-csearch_path%3Dbench`); without DATABASE_URL
 a temporary SQLite file is used. All scores are recorded first (the instructor reports them), then the workers start.
 The throttle is Canvas's leaky bucket (tests/lms/outcome_service.py) draining 20 units a second, so
-the run stays under three minutes; `ratio` is the throughput as a fraction of what that bucket allows
-over the same time (its 600-unit burst plus its outflow).
+the run stays under three minutes. `ratio` is the throughput over the whole run (from the first request
+to the last score stored, or to the deadline when not all arrived) as a fraction of what that bucket
+allows over the same time (its 600-unit burst plus its outflow). `burst_sends_per_s` is how fast the
+first 600 scores went, before the throttle bites: above 20, the sends are fast enough to hit it.
 """
 import os
 import sys
@@ -21,14 +23,15 @@ from lti_app import create_app  # noqa: E402
 from lti_app.extensions import db, jobs  # noqa: E402
 from lti_app.models import Attempt, Context, Launch, Outcome, Resource, User  # noqa: E402
 from lti_app.models.base import utcnow  # noqa: E402
-from lti_app.services import outcomes  # noqa: E402
+from lti_app import outcomes  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.lms.outcome_service import LeakyBucket, LocalLms  # noqa: E402
 from tests.real_worker import real_workers  # noqa: E402
 
 SCORES = int(os.environ.get("BENCH_SCORES", 2000))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
-HIGH_WATER, OUTFLOW, UP_FRONT, COST = 600.0, 20.0, 50.0, 1.0
+HIGH_WATER, UP_FRONT, COST = 600.0, 50.0, 1.0
+OUTFLOW = float(os.environ.get("BENCH_OUTFLOW", 20))  # units a second
 DEADLINE_S = 200
 
 
@@ -70,18 +73,23 @@ def main():
         with real_workers(database_url, redis_url, workdir, count=WORKERS):
             while time.monotonic() - started < DEADLINE_S and _sent() < SCORES:
                 time.sleep(0.5)
+            stopped = time.time()
         received = {sid: [r.score for r in lms.scores.get(sid, [])] for sid in expected}
-        times = [r.time for rs in lms.scores.values() for r in rs] or [0.0]
-    # From the first score the LMS stored to the last: worker start-up is not delivery.
-    elapsed = max(max(times) - min(times), 1e-9)
+        times = sorted(r.time for rs in lms.scores.values() for r in rs) or [stopped]
+    # From the first request (worker start-up is not delivery) to the last score, or to the deadline.
+    first = lms.first_request_at or stopped
     delivered = sum(1 for sid, score in expected.items() if score in received[sid])
+    elapsed = max((times[-1] if delivered == SCORES else stopped) - first, 1e-9)
     allowed = (HIGH_WATER / COST + OUTFLOW / COST * elapsed) / elapsed
+    burst = times[: int(HIGH_WATER / COST)]
     print(f"scores: {SCORES}")
     print(f"workers: {WORKERS}")
     print(f"delivered: {delivered}")
     print(f"lost: {sum(1 for sid in expected if not received[sid])}")
     print(f"duplicated: {sum(max(0, len(scores) - 1) for scores in received.values())}")
     print(f"requests: {lms.request_count}")
+    print(f"refused_by_throttle: {lms.throttled}")
+    print(f"burst_sends_per_s: {len(burst) / max(burst[-1] - first, 1e-9):.2f}")
     print(f"elapsed_s: {elapsed:.1f}")
     print(f"throughput_per_s: {delivered / elapsed:.2f}")
     print(f"throttle_allows_per_s: {allowed:.2f}")

@@ -21,10 +21,12 @@ api_keys_cli = AppGroup("api-keys", help="Keys that sign admin API requests.")
 @consumers_cli.command("add")
 @click.argument("name")
 @click.option("--key", help="Use this consumer key instead of a generated one.")
+@click.option("--report-mode", help="When new resources send scores: immediately, on_completion (the default), "
+                                    "on_close or manually.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def add_consumer(name, key, as_json):
+def add_consumer(name, key, report_mode, as_json):
     """Register an LMS: prints its new LTI 1.1 key and secret."""
-    consumer = _or_exit(lambda: consumer_service.create_consumer(name, key))
+    consumer = _or_exit(lambda: consumer_service.create_consumer(name, key, default_report_mode=report_mode))
     if as_json:
         click.echo(json.dumps({"id": consumer.id, "name": consumer.name, "key": consumer.key,
                                "secret": consumer.secret}))

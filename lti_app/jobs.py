@@ -1,5 +1,7 @@
-"""The RQ queue handle. With no REDIS_URL, jobs run inline over fakeredis (laptop mode);
-the tests keep them queued there and run them with a worker."""
+"""The RQ queue handle. With no REDIS_URL, jobs run inline over fakeredis (laptop mode), and a delayed
+job runs on a timer thread of the process that asked for it; the tests keep jobs queued there and run
+them with a worker."""
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -44,8 +46,21 @@ class JobQueue:
         return self.queue.enqueue(func_path, *args, job_id=job_id, **_retry(retry_intervals, options))
 
     def enqueue_in(self, seconds, func_path, *args, retry_intervals=None, **options):
-        """Run a job once `seconds` have passed (needs a worker started --with-scheduler)."""
+        """Run a job once `seconds` have passed (needs a worker started --with-scheduler).
+
+        RQ keeps a scheduled time to the whole second, rounded down: the job may run up to a second
+        early, and must check that its time has come (outcome delivery schedules itself again)."""
+        if not self.queue.is_async:
+            # Laptop mode has no scheduler: this process runs the job when its time comes.
+            timer = threading.Timer(seconds, self._run_inline, (current_app._get_current_object(), func_path, args))
+            timer.daemon = True
+            timer.start()
+            return timer
         return self.queue.enqueue_in(timedelta(seconds=seconds), func_path, *args, **_retry(retry_intervals, options))
+
+    def _run_inline(self, app, func_path, args):
+        with app.app_context():
+            self.queue.enqueue(func_path, *args)
 
 
 def _retry(intervals, options):

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from lti_app.api import signing
+from lti_app.extensions import db
 from lti_app.models import Consumer, Context, Exam, Report, Resource, StoredFile
 from lti_app.services.reports import request_report
 from tests import factories
@@ -293,7 +294,8 @@ def test_create_a_consumer_with_generated_credentials(client, two_schools):
     assert response.status_code == 201
     created = Consumer.query.filter_by(name="Canvas at Example").one()
     assert response.json == {"id": created.id, "name": "Canvas at Example", "key": created.key,
-                             "secret": created.secret, "enabled": True, "created_at": response.json["created_at"]}
+                             "secret": created.secret, "enabled": True, "default_report_mode": "on_completion",
+                             "created_at": response.json["created_at"]}
     assert len(created.secret) >= 32
     # The new consumer is in the key's scope; its secret is not shown again.
     shown = call(client, "GET", f"/consumers/{created.id}", key).json
@@ -307,6 +309,22 @@ def test_create_a_consumer_with_given_credentials_and_refuse_a_taken_key(client,
     taken = call(client, "POST", "/consumers", key, name="Again", key="moodle-key")
     assert taken.status_code == 422 and error_of(taken)["param"] == "key"
     assert Consumer.query.count() == 1
+
+
+def test_a_consumer_chooses_when_its_new_resources_send_scores(client, key):
+    made = call(client, "POST", "/consumers", key, name="Moodle", default_report_mode="immediately").json
+    exam = factories.exam()
+    first = call(client, "POST", "/resources", key, consumer_id=made["id"], context_id="c", resource_link_id="one",
+                 exam_id=exam.id).json
+    changed = call(client, "POST", f"/consumers/{made['id']}/default-report-mode", key, default_report_mode="manually")
+    assert changed.status_code == 200 and changed.json["default_report_mode"] == "manually"
+    second = call(client, "POST", "/resources", key, consumer_id=made["id"], context_id="c", resource_link_id="two",
+                  exam_id=exam.id).json
+    db.session.expire_all()
+    assert [r.report_mode for r in Resource.query.order_by(Resource.id)] == ["immediately", "manually"]
+    assert (first["report_mode"], second["report_mode"]) == ("immediately", "manually")
+    wrong = call(client, "POST", f"/consumers/{made['id']}/default-report-mode", key, default_report_mode="often")
+    assert wrong.status_code == 422 and error_of(wrong)["param"] == "default_report_mode"
 
 
 def test_disable_a_consumer_refuses_its_launches(client, key):

@@ -1,17 +1,20 @@
 """Scores back to the LMS: recorded per (resource, user), delivered to a local LMS that checks every
 signature and body hash, and answered as Canvas or Moodle would."""
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from rq import SimpleWorker
 
+from lti_app import outcomes
 from lti_app.extensions import db, jobs
-from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery
+from lti_app.models import Consumer, Launch, Outcome, OutcomeDelivery, Resource
 from lti_app.models.base import utcnow
-from lti_app.services import outcomes
-from lti_app.services.consumers import create_admin
+from lti_app.outcomes import transports
+from lti_app.services import timeline
+from lti_app.services.consumers import create_admin, set_default_report_mode
 from tests import factories
-from tests.lms.outcome_service import LocalLms
+from tests.lms.outcome_service import LeakyBucket, LocalLms, unused_port
 
 CANVAS_EXTENSIONS = {"ext_outcome_data_values_accepted": "url,text",
                      "ext_outcome_result_total_score_accepted": "true",
@@ -40,6 +43,11 @@ def deliver(run_jobs, rounds=3):
 def outcome():
     db.session.expire_all()
     return Outcome.query.one()
+
+
+def outcome_of(user):
+    db.session.expire_all()
+    return Outcome.query.join(Outcome.user).filter_by(lti_user_id=user).one()
 
 
 def scores(lms, user="student-1"):
@@ -184,6 +192,104 @@ def test_lms_back_after_failures_gets_the_score(app, client, run_jobs):
     assert (outcome().state, outcome().tries, scores(lms)) == ("sent", 3, [0.9])
 
 
+def scheduled_runs():
+    """When the delivery jobs waiting in RQ's scheduler will run, soonest first."""
+    registry = jobs.queue.scheduled_job_registry
+    return sorted(datetime.fromtimestamp(score, timezone.utc)
+                  for _, score in jobs.redis.zrange(registry.key, 0, -1, withscores=True))
+
+
+def pause(consumer_id, seconds):
+    jobs.redis.set(f"examgate:outcome-pause:{consumer_id}", "1", px=int(seconds * 1000))
+
+
+def test_lms_down_for_a_few_seconds_gets_the_score_within_one_retry_interval(app, client, run_jobs):
+    interval = 2.0
+    app.config["OUTCOME_RETRY_INTERVALS"] = [interval] * 5
+    lms = LocalLms("canvas", port=unused_port())  # not entered yet: nothing listens, the LMS is down
+    factories.consumer(key=lms.key, secret=lms.secret)
+    finish(student(client, lms), 0.7)
+
+    def work_until(condition, seconds):  # a worker with its scheduler, and no sweep
+        deadline = time.monotonic() + seconds
+        while not condition() and time.monotonic() < deadline:
+            run_jobs()
+            db.session.rollback()
+            time.sleep(0.05)
+
+    work_until(lambda: False, 3 * interval)  # down for three intervals: three tries or more, all refused
+    assert (outcome().state, outcome().tries >= 2) == ("retrying", True)
+    with lms:
+        back = time.time()
+        work_until(lambda: lms.scores, 4 * interval)
+    [received] = lms.scores["sid-student-1"]
+    # One interval after the last refused try, and the moment a busy worker takes to look at its schedule.
+    assert received.score == 0.7 and received.time - back <= interval + 1
+    assert outcome().state == "sent"
+
+
+def test_a_job_that_finds_the_consumer_paused_runs_again_when_the_pause_ends(client, canvas, run_jobs):
+    launch = student(client, canvas)
+    pause(launch.consumer_id, 5)
+    pause_ends = utcnow() + timedelta(seconds=5)
+    finish(launch, 0.5)
+    run_jobs()
+    assert (outcome().state, canvas.request_count) == ("pending", 0)
+    [when] = scheduled_runs()  # RQ keeps whole seconds
+    assert pause_ends - timedelta(seconds=1) <= when <= pause_ends
+
+
+def test_a_retry_that_runs_before_its_outcome_is_due_runs_again_then(client, canvas, run_jobs):
+    finish(student(client, canvas), 0.5)
+    row = outcome()
+    row.state, row.due_at = "retrying", utcnow() + timedelta(seconds=3)
+    db.session.commit()
+    outcomes.deliver(row.id)  # RQ ran the job up to a second early
+    assert (outcome().state, canvas.request_count) == ("retrying", 0)
+    [when] = scheduled_runs()
+    assert outcome().due_at - timedelta(seconds=1) <= when <= outcome().due_at
+
+
+def test_retry_delays_grow_and_pause_the_consumer(app, client, canvas, run_jobs):
+    app.config["OUTCOME_RETRY_INTERVALS"] = [10, 30, 60]
+    launch = student(client, canvas)
+    for _ in range(4):
+        canvas.queue_reply(503, "Service Unavailable")
+    finish(launch, 0.9)
+    run_jobs()
+    waits = []
+    for _ in range(3):
+        row = outcome_of("student-1")
+        waits.append(round((row.due_at - utcnow()).total_seconds()))
+        pause_ms = jobs.redis.pttl(f"examgate:outcome-pause:{launch.consumer_id}")
+        assert abs(pause_ms / 1000 - waits[-1]) < 2
+        finish(student(client, canvas, user="student-2"), 0.4)  # its job waits for the pause too
+        run_jobs()
+        assert canvas.request_count == len(waits)
+        jobs.redis.delete(f"examgate:outcome-pause:{launch.consumer_id}")  # the time passes
+        row.due_at = utcnow()
+        db.session.commit()
+        outcomes.deliver(row.id)
+    assert waits == [10, 30, 60]
+    assert round((outcome_of("student-1").due_at - utcnow()).total_seconds()) == 60  # the last one repeats
+
+
+def test_a_throttled_lms_gets_every_score_paced_without_a_refusal(app, client, run_jobs):
+    throttle = LeakyBucket(high_water=8.0, outflow=3.0, up_front=2.0, cost=1.0)
+    with LocalLms("canvas", throttle=throttle) as lms:
+        factories.consumer(key=lms.key, secret=lms.secret)
+        for number in range(30):
+            finish(student(client, lms, user=f"student-{number}"), number / 100)
+        deadline = time.monotonic() + 60
+        while Outcome.query.filter_by(state="sent").count() < 30 and time.monotonic() < deadline:
+            db.session.rollback()
+            run_jobs()
+    assert {sid: [r.score for r in received] for sid, received in lms.scores.items()} == {
+        f"sid-student-{number}": [number / 100] for number in range(30)}
+    assert lms.request_count == 30  # not one "403 Forbidden (Rate Limit Exceeded)"
+    assert OutcomeDelivery.query.filter_by(http_status=403).count() == 0
+
+
 @pytest.mark.parametrize("method, expected", [("highest", 0.9), ("last", 0.6), ("first", 0.4)])
 def test_grading_methods(client, canvas, run_jobs, method, expected):
     launch = student(client, canvas)
@@ -196,6 +302,7 @@ def test_grading_methods(client, canvas, run_jobs, method, expected):
 
 
 def test_immediately_reports_zero_when_an_attempt_starts(client, canvas, run_jobs):
+    set_default_report_mode(Consumer.query.one(), "immediately")  # the LMS's new resources send mid-exam
     launch = student(client, canvas)
     assert Outcome.query.count() == 0  # never attempted: nothing reported
     outcomes.attempt_changed(factories.launch_attempt(launch))
@@ -203,10 +310,10 @@ def test_immediately_reports_zero_when_an_attempt_starts(client, canvas, run_job
     assert (outcome().state, scores(canvas)) == ("sent", [0.0])
 
 
-def test_on_completion_waits_for_a_finished_attempt(client, canvas, run_jobs):
+def test_new_resources_send_on_completion_by_default(client, canvas, run_jobs):
     launch = student(client, canvas)
-    launch.resource.report_mode = "on_completion"
-    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Resource, launch.resource_id).report_mode == "on_completion"
     attempt = factories.launch_attempt(launch, score=0.3)
     outcomes.attempt_changed(attempt)
     assert Outcome.query.count() == 0
@@ -292,8 +399,7 @@ def test_deleted_attempts_do_not_count(client, canvas, run_jobs):
 def test_score_changed_during_a_send_is_sent_next(client, canvas, run_jobs, monkeypatch):
     launch = student(client, canvas)
     finish(launch, 0.5)
-    from lti_app.services import outcome_transports
-    real = outcome_transports.lti11_transport
+    real = transports.lti11_transport
 
     def transport_while_score_changes(row, launch_row, attempt):
         send = real(row, launch_row, attempt)
@@ -305,7 +411,7 @@ def test_score_changed_during_a_send_is_sent_next(client, canvas, run_jobs, monk
             return verdict
         return send_and_change
 
-    monkeypatch.setitem(outcome_transports.TRANSPORTS, "1.1", transport_while_score_changes)
+    monkeypatch.setitem(transports.TRANSPORTS, "1.1", transport_while_score_changes)
     deliver(run_jobs)
     assert (scores(canvas), outcome().state, outcome().sent_score) == ([0.5, 0.7], "sent", 0.7)
 
@@ -321,6 +427,42 @@ def test_launches_without_a_sourcedid_never_send(client, canvas, run_jobs, perso
     assert (Outcome.query.count(), canvas.request_count) == (0, 0)
     outcomes.report_resource(launch.resource)
     assert Outcome.query.count() == 0
+
+
+def test_a_launch_without_a_gradebook_keeps_its_score_as_not_sent(app, client, canvas, run_jobs):
+    factories.launch(client, key=canvas.key, secret=canvas.secret, user_id="student-1",
+                     lis_result_sourcedid="sid-student-1", lis_outcome_service_url=None)  # as the demo launches
+    attempt = finish(Launch.query.one(), 0.5)
+    deliver(run_jobs)
+    words = "not sent: the LMS gave no gradebook for this launch"
+    row = outcome()
+    assert (row.state, row.description, row.tries, row.due_at) == ("not_sent", words, 0, None)
+    assert (OutcomeDelivery.query.count(), canvas.request_count, scheduled_runs()) == (0, 0, [])
+    assert outcomes.failing_outcomes() == []
+    assert f"Score 50% {words}" in [event.title for event in timeline.attempt_timeline(attempt)]
+    outcomes.resend(row)  # an instructor's resend cannot find a gradebook either, and is not retried
+    deliver(run_jobs)
+    assert (outcome().state, outcome().description, OutcomeDelivery.query.count(), scheduled_runs()) == (
+        "not_sent", words, 0, [])
+    teacher = instructor_client(app, canvas)
+    page = teacher.get(f"/dashboard/resources/{row.resource_id}/outcomes")
+    assert "not sent" in page.text and "failed" not in page.text and "hx-trigger" not in page.text
+
+
+def test_laptop_mode_retries_on_a_timer(make_app):
+    laptop = make_app(REDIS_URL=None, JOBS_INLINE=True, OUTCOME_RETRY_INTERVALS=[0.5])  # no Redis, no worker
+    with laptop.app_context(), LocalLms("canvas") as lms:
+        factories.consumer(key=lms.key, secret=lms.secret)
+        lms.queue_reply(503, "Service Unavailable")
+        finish(student(laptop.test_client(), lms), 0.8)  # the first try runs inline, and is refused
+        assert outcome().state == "retrying"
+        deadline = time.monotonic() + 20
+        while not lms.scores and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert scores(lms) == [0.8]
+        while outcome().state != "sent" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (outcome().state, outcome().tries) == ("sent", 2)
 
 
 def test_redis_down_at_enqueue_then_the_sweep_sends_it(make_app):
@@ -403,6 +545,22 @@ def test_instructor_sees_the_lms_words_and_resends(app, client, canvas, run_jobs
     assert scores(canvas) == [0.5]
     page = teacher.post(f"/dashboard/resources/{launch.resource_id}/outcomes/resend")
     assert page.status_code == 303
+
+
+def test_resend_all_puts_every_score_in_the_gradebook_again(app, client, canvas, run_jobs):
+    for number, score in ((1, 0.5), (2, 0.25)):
+        canvas.refuse(f"sid-student-{number}", "Course not available for student")
+        finish(student(client, canvas, user=f"student-{number}"), score)
+    deliver(run_jobs)
+    assert (canvas.scores, {o.state for o in Outcome.query}) == ({}, {"failed"})
+    canvas.refusals.clear()  # the course is open again
+    resource_id = Launch.query.first().resource_id
+    teacher = instructor_client(app, canvas)
+    assert teacher.post(f"/dashboard/resources/{resource_id}/outcomes/resend").status_code == 303
+    deliver(run_jobs)
+    assert (scores(canvas, "student-1"), scores(canvas, "student-2")) == ([0.5], [0.25])
+    db.session.expire_all()
+    assert [(o.state, o.sent_score) for o in Outcome.query.order_by(Outcome.id)] == [("sent", 0.5), ("sent", 0.25)]
 
 
 def test_report_scores_button_for_manual_mode(app, client, canvas, run_jobs):

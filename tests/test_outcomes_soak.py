@@ -6,10 +6,11 @@ import time
 
 import pytest
 
+from lti_app import outcomes
 from lti_app.extensions import db
 from lti_app.models import Launch, Outcome
 from lti_app.models.base import utcnow
-from lti_app.services import outcomes
+from lti_app.services.consumers import set_default_report_mode
 from tests import factories
 from tests.lms.outcome_service import LocalLms, unused_port
 from tests.real_worker import real_workers
@@ -39,7 +40,7 @@ def outcome_states():
 def test_lms_down_while_200_students_finish(app, client, database_uri, tmp_path):
     port = unused_port()
     lms_url = f"http://127.0.0.1:{port}/outcomes"  # nothing listens there yet: the LMS is down
-    consumer = factories.consumer(key="soak-key", secret="soak-secret")
+    consumer = set_default_report_mode(factories.consumer(key="soak-key", secret="soak-secret"), "immediately")
     version = factories.exam(slug="soak-exam").latest_version
     finals = {}
     with real_workers(database_uri, REDIS_URL, tmp_path, count=2, cron=True, OUTCOME_RETRY_INTERVALS="0.5,1,2",

@@ -1,7 +1,7 @@
 """RQ entry points for outcomes; the worker class provides the app context."""
 import logging
 
-from lti_app.services import outcomes
+from lti_app import outcomes
 
 log = logging.getLogger(__name__)
 

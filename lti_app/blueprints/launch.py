@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from ..extensions import csrf
 from ..lti import lti11, lti13
+from ..lti.advantage import SCORE_MAXIMUM
 from ..lti.errors import LaunchRefused
 from ..lti.roles import examgate_role
 from ..models import Consumer, Lti13Registration
@@ -72,7 +73,7 @@ def deep_link():
     registration = get_or_404(Lti13Registration, picker["registration_id"])
     exam = deep_linking.pick(registration.consumer_id, request.form.get("exam_id", type=int))
     return_url, jwt = lti13.answer_deep_link(token, picker, exam.title, url_for("launch.launch", _external=True),
-                                             deep_linking.link_custom(exam), deep_linking.SCORE_MAXIMUM)
+                                             deep_linking.link_custom(exam), SCORE_MAXIMUM)
     return render_template("lti13/deep_link_return.html", return_url=return_url, jwt=jwt, exam=exam)
 
 

@@ -15,6 +15,9 @@ class Consumer(db.Model):
     credentials_refused_reason = db.Column(db.Text)
     # The LMS's origins (scheme://host), learnt from verified launches: they may frame Examgate's pages.
     frame_origins = db.Column(JsonDocument)
+    # When the resources first launched from this LMS send scores (Resource.report_mode).
+    default_report_mode = db.Column(db.String(20), nullable=False, default="on_completion",
+                                    server_default="on_completion")
     created_at = created_column()
 
     registrations = db.relationship("Lti13Registration", back_populates="consumer")

@@ -36,7 +36,8 @@ class Resource(db.Model):
     title = db.Column(db.String(500), nullable=False, default="")
     exam_id = db.Column(db.ForeignKey("exam.id"))
     exam_version_id = db.Column(db.ForeignKey("exam_version.id"))
-    report_mode = db.Column(db.String(20), nullable=False, default="immediately")
+    # New resources take their consumer's default_report_mode; "immediately" sends partial scores mid-exam.
+    report_mode = db.Column(db.String(20), nullable=False, default="on_completion")
     grading_method = db.Column(db.String(10), nullable=False, default="highest")
     available_from = db.Column(UTCDateTime)
     available_until = db.Column(UTCDateTime)

@@ -2,7 +2,8 @@
 from ..extensions import db
 from .base import UTCDateTime, created_column, utcnow
 
-OUTCOME_STATES = ("pending", "sending", "sent", "retrying", "failed")
+# not_sent: the launch gave no gradebook (an LTI 1.1 launch without lis_outcome_service_url): nothing to retry.
+OUTCOME_STATES = ("pending", "sending", "sent", "retrying", "failed", "not_sent")
 
 
 class Outcome(db.Model):
@@ -20,6 +21,8 @@ class Outcome(db.Model):
     due_at = db.Column(UTCDateTime, index=True)  # when the next try may go
     queued_at = db.Column(UTCDateTime)
     sent_at = db.Column(UTCDateTime)
+    # LTI 1.3: the timestamp of the last score sent, in whole seconds (Moodle keeps no more); the next is later.
+    score_timestamp = db.Column(UTCDateTime)
     created_at = created_column()
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 

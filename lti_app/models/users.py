@@ -67,6 +67,7 @@ class Launch(db.Model):
     ags_scopes = db.Column(JsonDocument, nullable=False, default=list)
     created_at = created_column()
 
+    consumer = db.relationship("Consumer")
     resource = db.relationship("Resource")
     user = db.relationship("User")
     registration = db.relationship("Lti13Registration")

@@ -30,6 +30,9 @@ class Verdict:
     code_major: str | None
     description: str
     retry_after: float | None = None
+    # Canvas's throttle: what is left of the bucket, and what this request cost (see pacing.py).
+    rate_remaining: float | None = None
+    request_cost: float | None = None
 
 
 def classify_pox_reply(status: int, headers: Mapping[str, str], body: bytes) -> Verdict:
@@ -39,7 +42,8 @@ def classify_pox_reply(status: int, headers: Mapping[str, str], body: bytes) -> 
     words = display_words(reply.description) or reply.code_major or _body_words(body) or f"HTTP {status}"
 
     def verdict(action):
-        return Verdict(action, status, reply.code_major, words, _retry_after(headers, action))
+        return Verdict(action, status, reply.code_major, words, _retry_after(headers, action),
+                       *_throttle(headers))
 
     if status == 200:
         return verdict(_pox_action(reply.code_major, words))
@@ -54,7 +58,7 @@ def classify_ags_reply(status: int, headers: Mapping[str, str], body: bytes, rea
     words = _ags_words(body) or reason or f"HTTP {status}"
 
     def verdict(action):
-        return Verdict(action, status, None, words, _retry_after(headers, action))
+        return Verdict(action, status, None, words, _retry_after(headers, action), *_throttle(headers))
 
     if status in (200, 201, 204):
         return verdict(STORED)
@@ -105,10 +109,19 @@ def _http_action(status: int, headers: CaseInsensitiveDict, words: str) -> str:
 def _rate_limited(headers: CaseInsensitiveDict, words: str) -> bool:
     if "rate limit exceeded" in words.lower():
         return True
+    remaining = _number(headers.get("X-Rate-Limit-Remaining"))
+    return remaining is not None and remaining <= 0
+
+
+def _throttle(headers: CaseInsensitiveDict) -> tuple[float | None, float | None]:
+    return _number(headers.get("X-Rate-Limit-Remaining")), _number(headers.get("X-Request-Cost"))
+
+
+def _number(value: str | None) -> float | None:
     try:
-        return float(headers.get("X-Rate-Limit-Remaining", "")) <= 0
+        return float(value) if value else None
     except ValueError:
-        return False
+        return None
 
 
 def _retry_after(headers: CaseInsensitiveDict, action: str) -> float | None:

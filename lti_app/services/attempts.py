@@ -20,12 +20,13 @@ from flask import current_app
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import outcomes
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
-from . import access_changes, marking, outcomes, receipts
+from . import access_changes, marking, receipts
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,13 @@ from email_validator import EmailNotValidError, validate_email
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Admin, Consumer
+from ..models.courses import REPORT_MODES
 
 log = logging.getLogger(__name__)
 KEY_PATTERN = re.compile(r"[!-~]{1,100}")  # printable ASCII without spaces, as LTI 1.1 signs it
 
 
-def create_consumer(name, key=None, secret=None, admin=None) -> Consumer:
+def create_consumer(name, key=None, secret=None, admin=None, default_report_mode=None) -> Consumer:
     """Register an LMS; an administrator who is not a superuser is given the new consumer to manage."""
     name = (name or "").strip()
     if not name:
@@ -28,6 +29,8 @@ def create_consumer(name, key=None, secret=None, admin=None) -> Consumer:
     if Consumer.query.filter_by(key=key).count():
         raise UserFacingError(f"The key {key!r} is already in use.", 422, "invalid_parameter", "key")
     consumer = Consumer(name=name, key=key, secret=secret or secrets.token_urlsafe(32))
+    if default_report_mode is not None:
+        consumer.default_report_mode = _report_mode(default_report_mode)
     db.session.add(consumer)
     if admin is not None and not admin.is_superuser:
         admin.consumers.append(consumer)
@@ -38,6 +41,21 @@ def create_consumer(name, key=None, secret=None, admin=None) -> Consumer:
 def _check_length(value, limit, param):
     if not 0 < len(value) <= limit:
         raise UserFacingError(f"The {param} must have 1 to {limit} characters.", 422, "invalid_parameter", param)
+
+
+def set_default_report_mode(consumer, mode) -> Consumer:
+    """When scores go to the LMS for resources first launched from now on; existing ones keep theirs."""
+    consumer.default_report_mode = _report_mode(mode)
+    db.session.commit()
+    log.info("consumer %s: new resources send scores %s", consumer.id, mode)
+    return consumer
+
+
+def _report_mode(mode):
+    if mode not in REPORT_MODES:
+        raise UserFacingError(f"The send mode must be one of {', '.join(REPORT_MODES)}.", 422, "invalid_parameter",
+                              "default_report_mode")
+    return mode
 
 
 def disable_consumer(consumer) -> Consumer:

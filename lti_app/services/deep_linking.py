@@ -6,9 +6,6 @@ from ..extensions import db
 from ..models import Exam
 from .directory import text_matches
 
-# Scores are kept 0–1; the line item shows them out of 100.
-SCORE_MAXIMUM = 100
-
 
 def catalogue(consumer_id: int, text: str = "", limit: int | None = None) -> list[Exam]:
     """The site-wide exams and this consumer's own that have a package, by title; those whose title

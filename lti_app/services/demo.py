@@ -50,7 +50,8 @@ def _demo_resource(consumer):
                                         lti_resource_link_id=DEMO_RESOURCE["resource_link_id"]).one_or_none()
     if resource is None:
         resource = Resource(consumer_id=consumer.id, context=context, title=DEMO_RESOURCE["resource_link_title"],
-                            lti_resource_link_id=DEMO_RESOURCE["resource_link_id"])
+                            lti_resource_link_id=DEMO_RESOURCE["resource_link_id"],
+                            report_mode=consumer.default_report_mode)
         db.session.add(resource)
     return resource
 

@@ -196,6 +196,8 @@ def _record(consumer, data):
                       title=data.context_title, label=data.context_label, memberships_url=data.memberships_url)
     resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
                        context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
+    if resource.id is None:  # first launched now: the consumer says when its scores go
+        resource.report_mode = consumer.default_report_mode
     user = _upsert(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
                    name=data.name, email=data.email, username=data.username)
     role = examgate_role(data.roles)

@@ -5,11 +5,12 @@ import logging
 from rq import Callback
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import outcomes
 from ..errors import UserFacingError
 from ..extensions import db, jobs
 from ..models import Attempt, Discount, QuestionScore, Remark, RemarkJob
 from ..models.base import utcnow
-from . import marking, outcomes
+from . import marking
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ def create_resource(consumer, lti_context_id, lti_resource_link_id, exam, title=
     context = (Context.query.filter_by(consumer_id=consumer.id, lti_context_id=lti_context_id).one_or_none()
                or Context(consumer_id=consumer.id, lti_context_id=lti_context_id))
     resource = Resource(consumer_id=consumer.id, context=context, lti_resource_link_id=lti_resource_link_id,
-                        title=title)
+                        title=title, report_mode=consumer.default_report_mode)
     _apply_settings(resource, settings)
     attach_exam(resource, exam)
     db.session.add(resource)

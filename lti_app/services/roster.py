@@ -9,10 +9,10 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 
 from ..errors import UserFacingError
 from ..extensions import db
+from ..lti.advantage import connector
 from ..lti.roles import examgate_role
 from ..models import Attempt, Context, Enrolment, Launch, Resource, User
 from .launches import kept_email, shortened
-from .lti13_services import connector
 
 log = logging.getLogger(__name__)
 

@@ -81,6 +81,8 @@ def _deliveries(attempt):
               for delivery in OutcomeDelivery.query.filter_by(outcome_id=outcome.id)]
     if outcome.state in ("pending", "retrying") and outcome.queued_at:
         events.append(Event(outcome.queued_at, "outcome", f"Score {outcome.score:.0%} queued for the LMS"))
+    if outcome.state == "not_sent":
+        events.append(Event(outcome.updated_at, "outcome", f"Score {outcome.score:.0%} {outcome.description}"))
     return events
 
 

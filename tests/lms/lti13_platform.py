@@ -1,6 +1,8 @@
 """An LTI 1.3 platform for the tests: `lti1p3platform` (which we did not write) served by Flask on
 127.0.0.1 in a thread. It signs id_tokens, publishes its JWKS, issues access tokens against the tool's
-JWT assertion, and keeps line items, scores, a roster and deep linking answers.
+JWT assertion, and keeps line items, scores, a roster and deep linking answers. Scores are kept as
+Moodle keeps them: timestamps to the whole second, and a score not stamped later than the one held is
+refused with 409 "Refusing score with an earlier timestamp", the reason only in the status line.
 
     with LocalPlatform(tool_url="http://127.0.0.1:5001") as platform:
         form, launch_url = platform.authorize(browser, "learner")    # OIDC login at the tool, then /authorize
@@ -10,8 +12,11 @@ JWT assertion, and keeps line items, scores, a roster and deep linking answers.
 given as None is left out.
 Quirk fixed here: lti1p3platform answers line-item lists as {"content": [...]}; pylti1p3 wants an array.
 """
+import collections
 import itertools
 import threading
+import time
+from datetime import datetime
 
 import jwt
 
@@ -110,11 +115,15 @@ class _Grades(AssignmentsGradesService):
 
     def update_score(self, line_item_id, score):
         self.find_lineitem(line_item_id)
-        self.platform.scores.setdefault(line_item_id, []).append(score)
+        self.platform.keep_score(line_item_id, score)
         return UpdateScoreStatus.SUCCESS
 
     def get_results(self, line_item_id, page=1, limit=None, user_id=None):
         raise NotImplementedError
+
+
+class EarlierTimestamp(Exception):
+    """Moodle's refusal of a score not stamped later than the one it holds (the reason is in the status line)."""
 
 
 class _Roster(NamesRoleProvisioningService):
@@ -141,6 +150,9 @@ class LocalPlatform:
             .set_oidc_login_url(f"{self.tool_url}/lti/login").set_tool_key_set_url(f"{self.tool_url}/lti/jwks.json")
             .set_platform_private_key(private).set_platform_public_key(public))
         self.lineitems, self.scores, self.deep_links, self.token_requests = {}, {}, [], []
+        self.refuse_tokens = False  # True: the token endpoint answers 401 invalid_client
+        self.score_replies = collections.deque()  # (status, headers) answered instead of storing the next scores
+        self.score_seconds = {}  # (line item, user): the held score's timestamp in whole seconds, as Moodle keeps it
         self.tool_registrations = []
         self.members = [{"user_id": "ada-sub", "name": "Ada Learner", "roles": PEOPLE["learner"]["lis_roles"]},
                         {"user_id": "bob-sub", "name": "Bob Absent", "email": "bob@example.edu",
@@ -169,6 +181,17 @@ class LocalPlatform:
         item_id = f"{self.url}/lineitems/{next(self._ids)}"
         self.lineitems[item_id] = {**fields, "id": item_id}
         return self.lineitems[item_id]
+
+    def keep_score(self, line_item_id, score):
+        """Store a score as Moodle does: its timestamp cut to the whole second, refused (409) unless later."""
+        moment = score.get("timestamp")
+        seconds = int(datetime.fromisoformat(moment).timestamp()) if moment else int(time.time())
+        key = (line_item_id, score["userId"])
+        if self.score_seconds.get(key, -1) >= seconds:
+            number = line_item_id.rsplit("/", 1)[-1]
+            raise EarlierTimestamp(f"Refusing score with an earlier timestamp for item {number} and user {score['userId']}")
+        self.score_seconds[key] = seconds
+        self.scores.setdefault(line_item_id, []).append(score)
 
     def authorize(self, browser, kind, link="link-1", lineitem=None, claims=None, expires_in=300, custom=None):
         """The OIDC round trip up to the id_token form: (form fields, launch URL)."""
@@ -207,6 +230,8 @@ class LocalPlatform:
         @app.post("/token")
         def token():
             self.token_requests.append(request.form.to_dict())
+            if self.refuse_tokens:
+                return jsonify({"error": "invalid_client", "error_description": "Client authentication failed"}), 401
             config = _Config(registration=self.registration)
             try:
                 return jsonify(config.get_access_token(request.form.to_dict()))
@@ -225,7 +250,13 @@ class LocalPlatform:
 
         @app.post("/lineitems/<int:number>/scores")
         def scores(number):
-            return self._json(self._grades().handle_update_score(f"{self.url}/lineitems/{number}"))
+            if self.score_replies:
+                status, headers = self.score_replies.popleft()
+                return jsonify({"error": "scripted"}), status, headers
+            try:
+                return self._json(self._grades().handle_update_score(f"{self.url}/lineitems/{number}"))
+            except EarlierTimestamp as refusal:
+                return "[]", f"409 {refusal}", {"Content-Type": "application/json"}
 
         @app.get("/memberships")
         def memberships():

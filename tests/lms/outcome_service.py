@@ -97,7 +97,9 @@ class LocalLms:
         self.throttle, self.delay, self.retry_after = throttle, delay, retry_after
         self.scores = defaultdict(list)
         self.request_count = 0
+        self.first_request_at = None  # time.time() of the first request, whatever its reply
         self.refusals = {}
+        self.throttled = 0  # requests refused by the throttle
         self.replies = deque()
         self._nonces = set()
         self._lock = threading.Lock()
@@ -131,6 +133,7 @@ class LocalLms:
         """The reply to one request, and the throttle headers Canvas adds."""
         with self._lock:
             self.request_count += 1
+            self.first_request_at = self.first_request_at or time.time()
         if not self.throttle:
             return self._handle(url, headers, body), {"X-Request-Cost": "0.01"}
         if self.throttle.reserve():
@@ -138,6 +141,8 @@ class LocalLms:
             self.throttle.settle()
         else:
             reply = Reply(403, "403 Forbidden (Rate Limit Exceeded)")
+            with self._lock:
+                self.throttled += 1
         return reply, {"X-Request-Cost": f"{self.throttle.cost:.4f}",
                        "X-Rate-Limit-Remaining": f"{self.throttle.remaining():.1f}"}
 

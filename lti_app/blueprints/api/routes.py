@@ -38,15 +38,28 @@ def list_consumers(key, values):
 @api.operation("POST", "/consumers", "Create a consumer", status=201, response=ref("Consumer"), params=(
         Param("name", required=True, max_length=200, description="The LMS's name, as people know it."),
         Param("key", max_length=100, description="The LTI 1.1 consumer key; generated when absent."),
-        Param("secret", max_length=200, description="The LTI 1.1 shared secret; generated when absent.")))
+        Param("secret", max_length=200, description="The LTI 1.1 shared secret; generated when absent."),
+        Param("default_report_mode", "choice", choices=REPORT_MODES,
+              description="When new resources send scores to the LMS; absent: on_completion.")))
 def create_consumer(key, values):
-    consumer = consumers.create_consumer(values["name"], values.get("key"), values.get("secret"), admin=key.admin)
+    consumer = consumers.create_consumer(values["name"], values.get("key"), values.get("secret"), admin=key.admin,
+                                         default_report_mode=values.get("default_report_mode"))
     return shapes.consumer(consumer, secret=True)
 
 
 @api.operation("GET", "/consumers/{consumer_id}", "Show a consumer", response=ref("Consumer"))
 def show_consumer(key, values, consumer_id):
     return shapes.consumer(_consumer(key, consumer_id))
+
+
+@api.operation("POST", "/consumers/{consumer_id}/default-report-mode", "Set when new resources send scores",
+               response=ref("Consumer"), params=(
+        Param("default_report_mode", "choice", required=True, choices=REPORT_MODES,
+              description="immediately (partial scores mid-exam too), on_completion, on_close or manually; "
+                          "resources that exist keep theirs."),))
+def set_default_report_mode(key, values, consumer_id):
+    return shapes.consumer(consumers.set_default_report_mode(_consumer(key, consumer_id),
+                                                             values["default_report_mode"]))
 
 
 @api.operation("POST", "/consumers/{consumer_id}/disable", "Disable a consumer", response=ref("Consumer"))

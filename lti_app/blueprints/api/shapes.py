@@ -1,4 +1,5 @@
 """What the API answers: each row's JSON next to its JSON Schema, so the two stay in step."""
+from ...models.courses import REPORT_MODES
 from ...models.reports import REPORT_KINDS
 
 
@@ -20,7 +21,7 @@ def moment(value):
 
 def consumer(row, secret=False):
     data = {"id": row.id, "name": row.name, "key": row.key, "enabled": row.enabled,
-            "created_at": moment(row.created_at)}
+            "default_report_mode": row.default_report_mode, "created_at": moment(row.created_at)}
     if secret:
         data["secret"] = row.secret
     return data
@@ -58,9 +59,10 @@ def report(row, download_url=None):
 SCHEMAS = {
     "Error": _object({"error": _object({"code": STRING, "message": STRING,
                                         "param": {"type": ["string", "null"]}})}),
-    "Consumer": _object({"id": INTEGER, "name": STRING, "key": STRING, "enabled": BOOLEAN, "created_at": MOMENT,
+    "Consumer": _object({"id": INTEGER, "name": STRING, "key": STRING, "enabled": BOOLEAN,
+                         "default_report_mode": {"type": "string", "enum": list(REPORT_MODES)}, "created_at": MOMENT,
                          "secret": {"type": "string", "description": "only when the consumer is created"}},
-                        required=["id", "name", "key", "enabled", "created_at"]),
+                        required=["id", "name", "key", "enabled", "default_report_mode", "created_at"]),
     "ExamVersion": _object({"number": INTEGER, "scorm_version": STRING, "launch_path": STRING, "notes": STRING,
                             "uploaded_by": STRING, "created_at": MOMENT}),
     "Exam": _object({"id": INTEGER, "slug": STRING, "title": STRING, "consumer_id": OPTIONAL_INTEGER,

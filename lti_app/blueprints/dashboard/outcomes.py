@@ -2,7 +2,7 @@
 from flask import redirect, render_template, request, url_for
 
 from ...models import Outcome
-from ...services import outcomes
+from ... import outcomes
 from ..viewer import current_viewer, get_or_404
 from . import bp
 from .layout import admin_only, resource_or_404, resource_tab

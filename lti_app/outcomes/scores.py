@@ -1,7 +1,10 @@
 """Which score an outcome reports, and which launch can carry it back to the LMS."""
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import joinedload
 
 from ..models import Attempt, Launch
+
+NO_GRADEBOOK = "not sent: the LMS gave no gradebook for this launch"
 
 
 def scoring_attempt(resource, attempts) -> Attempt | None:
@@ -31,9 +34,16 @@ def reporting_launch(resource_id, user_id) -> Launch | None:
     """The learner's latest launch that can carry a score back: LTI 1.1 with a sourcedid,
     LTI 1.3 with the Assignment and Grade Services claim."""
     return (Launch.query.filter_by(resource_id=resource_id, user_id=user_id, role="learner")
+            .options(joinedload(Launch.consumer))
             .filter(or_(Launch.lis_result_sourcedid.isnot(None),
                         and_(Launch.lti_version == "1.3", Launch.outcome_service_url.isnot(None))))
             .order_by(Launch.id.desc()).first())
+
+
+def has_gradebook(launch: Launch) -> bool:
+    """Whether the LMS told this launch where scores go (an LTI 1.1 launch may carry a sourcedid without
+    lis_outcome_service_url, as the demo's do)."""
+    return launch.lti_version in ("1.1", "1.3") and bool(launch.outcome_service_url)
 
 
 def clamp(score) -> float:

@@ -14,11 +14,8 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import Attempt, Consumer, Launch, Outcome, Resource, User
 from ..models.base import utcnow
-from .outcome_delivery import deliver, lock_seconds, queue_delivery
-from .outcome_scores import desired_score, reporting_launch, user_attempts
-
-__all__ = ["attempt_changed", "deliver", "desired_score", "failing_outcomes", "flagged_consumers", "report_resource",
-           "resend", "resend_all", "resource_outcomes", "sweep_due"]
+from .delivery import lock_seconds, queue_delivery
+from .scores import NO_GRADEBOOK, desired_score, has_gradebook, reporting_launch, user_attempts
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +101,8 @@ def _record_and_queue(resource, user_id):
 
 def _record(resource, user_id) -> Outcome | None:
     """Upsert the outcome's score; returns the outcome when it must be sent."""
-    if reporting_launch(resource.id, user_id) is None:
+    launch = reporting_launch(resource.id, user_id)
+    if launch is None:
         return None  # instructors, and launches without a sourcedid, never send
     score = desired_score(resource, user_attempts(resource.id, user_id))
     if score is None:
@@ -116,7 +114,7 @@ def _record(resource, user_id) -> Outcome | None:
                           score=score, state="pending", tries=0, due_at=utcnow())
         db.session.add(outcome)
         db.session.flush()
-        return outcome
+        return _sendable(outcome, launch)
     if score == outcome.score:
         return None  # the same score is not sent twice
     outcome.score = score
@@ -126,7 +124,15 @@ def _record(resource, user_id) -> Outcome | None:
         outcome.state, outcome.due_at = "sent", None  # the LMS already holds it
         return None
     _make_due(outcome)
-    return outcome
+    return _sendable(outcome, launch)
+
+
+def _sendable(outcome, launch) -> Outcome | None:
+    """The outcome to queue; None, kept as not sent, when the launch gave no gradebook to send it to."""
+    if has_gradebook(launch):
+        return outcome
+    outcome.state, outcome.due_at, outcome.description = "not_sent", None, NO_GRADEBOOK
+    return None
 
 
 def _make_due(outcome):
