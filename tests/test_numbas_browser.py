@@ -4,8 +4,8 @@ would send to the LMS, is the one Numbas shows.
 
 The shared sample does not start as it is, in any player: its index.html embeds the exam in Numbas's
 editor source format (`name: Stability Test`, unquoted, True/False), and an old version of it (questions
-outside question groups, variables as bare definitions), while its Numbas 10 runtime drops the first line
-and reads the rest as JSON ("SyntaxError: Expected property name or '}' in JSON"). So the test rebuilds
+outside question groups, variables as bare definitions), while its Numbas 10 runtime drops a first `//`
+line and reads the rest as JSON ("SyntaxError: Expected property name or '}' in JSON"). So the test rebuilds
 the package with the exam as the runtime reads it (tests/packages/numbas_source.py); the runtime and
 every other file stay as they are. MathJax, which every Numbas exam loads from a CDN, is served from
 the npm copy in tests/npm (`make test` installs it) with the CORS header its speech worker needs.
@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from lti_app.extensions import db
 from lti_app.models import Outcome, QuestionScore
 from lti_app.scorm.package import zip_folder
 from lti_app.services import exams
@@ -63,12 +62,9 @@ def runnable_sample(folder) -> bytes:
 
 
 def cdn_file(url):
-    """The npm copy of a CDN file: mathjax@4/x is mathjax/x, @mathjax/font@4/x is @mathjax/font/x."""
-    parts = url.split("?")[0].removeprefix(CDN).split("/")
-    scoped = parts[0].startswith("@")
-    package = "/".join(parts[:2] if scoped else parts[:1])
-    name, _, _version = package[1:].partition("@") if scoped else package.partition("@")
-    return NPM / (("@" + name) if scoped else name) / "/".join(parts[2 if scoped else 1:])
+    """The npm copy of a CDN file: .../npm/mathjax@4/x is mathjax/x (and @scope/name@4/x is @scope/name/x)."""
+    path = url.split("?")[0].removeprefix(CDN)
+    return NPM / re.sub(r"^(@[^/]+/)?([^/@]+)@[^/]+", r"\1\2", path)
 
 
 def serve_cdn(route):
@@ -159,6 +155,7 @@ def test_started_answered_left_resumed_and_finished_with_the_score_numbas_shows(
     context, page = open_exam(browser, url)
     page.click("#start-attempt")
     frame = exam_frame(page)
+    expect(frame.locator("mjx-container:visible").first).to_be_visible()  # the TeX is typeset, not raw
     save_part(frame, "q0p0", "x^2+sin(y)")
     save_part(frame, "q0p1", "0.345")
     save_part(frame, "q0p2", "goodbye")
