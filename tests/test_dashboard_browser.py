@@ -59,7 +59,7 @@ def test_instructor_walkthrough(live_server, browser):
     # open an attempt's timeline
     page.locator("main table").first.get_by_role("link", name="Attempt 1").click()
     assert "Commit 1 received" in page.locator(".timeline").inner_text()
-    assert page.locator("#attempt-score").inner_text() == "80%"
+    assert page.locator("#attempt-score").inner_text() == "80% · 4 / 5"
     shoot(page, "attempt")
 
     # override a part's score: the new score and the outcome queued
