@@ -133,9 +133,9 @@ def test_timeline_shows_launch_commits_grouped_and_remarks(client, world):
     remarking.override(world.attempt, "q0p1", 1, "generous", "Tom Teacher (teacher-1)")
     page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
     assert "Launched as learner" in page and "Commit 1 received: 1 value" in page
-    assert '<span class="cmi-heading">Question q0</span>' in page
-    assert '<span class="cmi-heading">Part q0p0</span>' in page
-    assert "q0p1 re-marked to 1" in page and "Tom Teacher (teacher-1)" in page
+    assert '<span class="cmi-heading">Question 1</span>' in page
+    assert '<span class="cmi-heading">Question 1, part a</span>' in page
+    assert "Question 1, part b re-marked to 1" in page and "Tom Teacher (teacher-1)" in page
     assert "Score 100% queued for the LMS" in page
     order = [page.index(marker) for marker in ("Attempt 1 started", "Commit 1 received", "Commit 6 received",
                                                "Attempt 1 finished")]

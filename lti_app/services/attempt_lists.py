@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import Attempt, Launch, QuestionScore, User
+from ..scorm.names import plain_label
 from . import marking
 from .directory import text_matches
 
@@ -94,10 +95,10 @@ def score_bars(resource, attempts) -> dict:
 
 def resource_items(resource) -> dict:
     """{item id: label} of every question and part seen in the resource's attempts, in package order."""
-    rows = (db.session.query(QuestionScore.item_id, QuestionScore.kind, func.min(QuestionScore.position))
+    rows = (db.session.query(QuestionScore.item_id, QuestionScore.kind, func.max(QuestionScore.label))
             .join(Attempt, Attempt.id == QuestionScore.attempt_id).filter(Attempt.resource_id == resource.id)
             .group_by(QuestionScore.item_id, QuestionScore.kind).order_by(func.min(QuestionScore.position)).all())
-    return {item_id: f"{kind.capitalize()} {item_id}" for item_id, kind, _ in rows}
+    return {item_id: label or plain_label(item_id, kind) for item_id, kind, label in rows}
 
 
 def user_launches(user, resource_ids):

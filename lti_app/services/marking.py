@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result
+from ..scorm.names import plain_label, question_of
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class ItemMark:
 
     item_id: str
     kind: str  # question, part
+    label: str  # the name people read
     package_raw: float | None
     raw: float | None  # after a re-mark or a full-marks discount
     max: float | None
@@ -66,13 +68,8 @@ def _mark(score, remark, discount):
         raw = remark.score
     if discount is not None and discount.mode == "full_marks":
         raw = score.max
-    return ItemMark(score.item_id, score.kind, score.raw, raw, score.max, remark, discount)
-
-
-def question_of(part_id, question_ids):
-    """The question a part belongs to: the longest question id followed by "p" in the part's id."""
-    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
-    return max(owners, key=len) if owners else None
+    label = score.label or plain_label(score.item_id, score.kind)
+    return ItemMark(score.item_id, score.kind, label, score.raw, raw, score.max, remark, discount)
 
 
 def question_totals(marks) -> dict:

@@ -14,8 +14,7 @@ def attempt(attempt_id):
     attempt = attempt_or_404(attempt_id)
     marks = marking.item_marks(attempt)
     remark_form, discount_form = RemarkForm(), DiscountForm()
-    remark_form.item.choices = discount_form.item.choices = {
-        mark.item_id: f"{mark.kind.capitalize()} {mark.item_id}" for mark in marks}
+    remark_form.item.choices = discount_form.item.choices = {mark.item_id: mark.label for mark in marks}
     moment = _moment(request.args.get("at", ""))
     return page("dashboard/attempt.html", "dashboard/_attempt.html", attempt=attempt, marks=marks,
                 remark_form=remark_form, discount_form=discount_form, events=timeline.attempt_timeline(attempt),

@@ -1,0 +1,25 @@
+"""question names
+
+Revision ID: 5e1c0a7b9d21
+Revises: a92775054f8d
+Create Date: 2026-11-29 16:45:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+# revision identifiers, used by Alembic.
+revision = '5e1c0a7b9d21'
+down_revision = 'a92775054f8d'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('question_score', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('label', sa.String(length=300), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('question_score', schema=None) as batch_op:
+        batch_op.drop_column('label')
