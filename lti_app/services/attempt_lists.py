@@ -57,7 +57,7 @@ class AttemptPage:
     total: int
     page: int
     pages: int
-    bars: dict  # attempt id -> [(item id, fraction of the question's marks)]
+    bars: dict  # attempt id -> [(question name, fraction of the question's marks)]
 
 
 def attempts_page(resource, query: AttemptQuery, per_page=PER_PAGE) -> AttemptPage:
@@ -88,8 +88,9 @@ def score_bars(resource, attempts) -> dict:
     marks = marking.marks_by_attempt([attempt.id for attempt in attempts], resource.id)
     bars = {}
     for attempt_id, item_marks in marks.items():
+        names = {mark.item_id: mark.label for mark in item_marks}
         totals = marking.question_totals(item_marks)
-        bars[attempt_id] = [(item_id, raw / max_ if max_ else 0.0) for item_id, (raw, max_) in totals.items()]
+        bars[attempt_id] = [(names[item_id], raw / max_ if max_ else 0.0) for item_id, (raw, max_) in totals.items()]
     return bars
 
 

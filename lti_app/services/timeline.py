@@ -52,10 +52,12 @@ def _commits(attempt):
     for element in CmiElement.query.filter_by(attempt_id=attempt.id).order_by(CmiElement.id):
         elements[element.batch_id].append(element)
     names = item_names(attempt.state or {})
+    # A save that carried no values (the exam's timer saving, nothing changed) says nothing to a person.
     return [Event(batch.received_at, "commit",
-                  f"Commit {batch.sequence} received: {batch.element_count} value{'s' if batch.element_count != 1 else ''}",
+                  f"Saved {batch.element_count} value{'s' if batch.element_count != 1 else ''} (save {batch.sequence})",
                   groups=readable(elements.get(batch.batch_id, []), names))
-            for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)]
+            for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)
+            if batch.element_count]
 
 
 def outcome_for(attempt) -> Outcome | None:

@@ -139,9 +139,15 @@ def when(moment):
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "–"
 
 
+@bp.app_template_filter("when_exact")
+def when_exact(moment):
+    """To the second, where several events share a minute (an attempt's timeline)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "–"
+
+
 @bp.app_template_filter("marks")
 def marks(value):
-    return "–" if value is None else f"{value:g}"
+    return "–" if value is None else f"{round(value, 2):g}"
 
 
 @bp.app_template_filter("percent")
