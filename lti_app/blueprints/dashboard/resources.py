@@ -1,8 +1,9 @@
-"""The resource page and its own tabs: overview, students, settings."""
-from flask import flash, redirect, url_for
+"""The resource page and its own tabs: overview (with who is sitting the exam now), students, settings."""
+from flask import flash, redirect, render_template, request, url_for
 
 from ...errors import UserFacingError
-from ...services import activity, resources
+from ...models.base import utcnow
+from ...services import activity, live, resources
 from . import bp
 from .forms import SettingsForm, first_error
 from .layout import resource_or_404, resource_tab, who
@@ -12,7 +13,16 @@ from .layout import resource_or_404, resource_tab, who
 def resource(resource_id):
     resource = resource_or_404(resource_id)
     return resource_tab(resource, "dashboard/_overview.html", counts=activity.counts(resource),
-                        recent=activity.recent(resource))
+                        recent=activity.recent(resource), live=live.live_view(resource), now=utcnow())
+
+
+@bp.get("/resources/<int:resource_id>/live")
+def live_now(resource_id):
+    """The overview's live view, polled by itself; a person who opens the address gets the overview."""
+    resource = resource_or_404(resource_id)
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("dashboard.resource", resource_id=resource.id))
+    return render_template("dashboard/_live.html", resource=resource, live=live.live_view(resource), now=utcnow())
 
 
 @bp.get("/resources/<int:resource_id>/students")
