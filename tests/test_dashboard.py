@@ -78,7 +78,9 @@ def test_overview_counts_launched_started_completed(client, world):
 def test_students_tab_includes_roster_students_who_never_started(client, world):
     factories.member(world.consumer, world.context, "student-r", "Rosa Roster", source="roster")
     page = text(client.get(f"/dashboard/resources/{world.resource.id}/students"))
-    row = page[page.index("Rosa Roster"):].split("</tr>")[0]
+    card, table = page.split("<h2>Everyone</h2>")
+    assert "Rosa Roster" in card.split('id="never-started"')[1]
+    row = table[table.index("Rosa Roster"):].split("</tr>")[0]
     assert "the LMS lists them in the course" in row and "never started" in row
 
 

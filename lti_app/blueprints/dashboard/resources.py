@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ...errors import UserFacingError
 from ...models.base import utcnow
-from ...services import activity, live, resources
+from ...services import activity, live, resources, roster
 from . import bp
 from .forms import SettingsForm, first_error
 from .layout import resource_or_404, resource_tab, who
@@ -28,7 +28,8 @@ def live_now(resource_id):
 @bp.get("/resources/<int:resource_id>/students")
 def students(resource_id):
     resource = resource_or_404(resource_id)
-    return resource_tab(resource, "dashboard/_students.html", students=activity.students(resource))
+    return resource_tab(resource, "dashboard/_students.html", students=activity.students(resource),
+                        learners=roster.never_started(resource), roster_offered=roster.offers_roster(resource.context))
 
 
 @bp.route("/resources/<int:resource_id>/settings", methods=["GET", "POST"])
