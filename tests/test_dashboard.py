@@ -242,7 +242,7 @@ def test_every_help_link_has_its_section_in_the_documentation(client, world):
 
 def test_roster_button_only_where_the_lms_offers_the_roster(client, world):
     url = f"/dashboard/resources/{world.resource.id}/students"
-    assert "Fetch the roster" not in text(client.get(url))
+    assert "Fetch the class list" not in text(client.get(url))
     world.context.memberships_url = "https://lms.test/memberships"
     db.session.commit()
     assert f'hx-post="/dashboard/resources/{world.resource.id}/roster"' in text(client.get(url))

@@ -172,3 +172,44 @@ def test_administrator_dashboard_pages(school, browser):
     problems += found + broken_links(page, links)
     assert not problems, "\n".join(problems)
     page.close()
+
+
+def tab_to(page, selector, most=40):
+    """Press Tab until `selector` has the focus, as a keyboard user would; fails if it never does."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+            return
+    pytest.fail(f"{selector} is not reached with the Tab key")
+
+
+def test_keyboard_alone_sits_the_exam_and_walks_the_dashboard(school, browser):
+    from tests.test_dashboard_browser import sign_in_link
+
+    app, base, resource, instructor, _ = school
+    context, page = launch(browser, base, "quiz-2004")
+    tab_to(page, ".skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+    tab_to(page, "#start-attempt")
+    page.keyboard.press("Enter")
+    quiz(page)
+    status = page.locator("#player-status")
+    assert (status.get_attribute("role"), status.get_attribute("aria-live")) == ("status", "polite")
+    assert page.locator("#player-wait").get_attribute("role") == "alert"
+    tab_to(page, "#player-back")
+    context.close()
+
+    page = browser.new_page(viewport=WIDTHS["desktop"])
+    page.goto(sign_in_link(app, base, instructor, f"/dashboard/resources/{resource.id}"))
+    tab_to(page, "#tab-attempts_tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/attempts$"))
+    page.locator("#tab-attempts_tab.active").wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "tab-attempts_tab"  # the swap kept the focus
+    tab_to(page, "a[aria-label^='Details of attempt']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/dashboard/attempts/\d+$"))
+    tab_to(page, "#remark-form select[name=item]")
+    page.close()
