@@ -1,6 +1,6 @@
 """Every student page and every dashboard page, in a real Chromium at 1280 px and at 390 px (a phone):
 nothing wider than the screen, every link and tab answering 200, and no serious or critical
-accessibility violation found by axe-core. Screenshots go to tests/artifacts/pages/."""
+accessibility violation found by axe-core. Screenshots go to tests/artifacts/pages/, named after who looks, the page and the width."""
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -97,8 +97,8 @@ def links_of(page, base):
     return {href.split("#")[0] for href in hrefs if href.startswith(base)}
 
 
-def tour(page, base, start, prefix):
-    """Visit every page under `prefix` reachable from `start`; returns (problems, every link seen)."""
+def tour(page, base, start, prefix, who):
+    """Visit every page under `prefix` reachable from `start` as `who`; returns (problems, every link seen)."""
     problems, seen, queue, links = [], set(), [start], set()
     while queue and len(seen) < MOST_PAGES:
         url = queue.pop(0)
@@ -110,7 +110,7 @@ def tour(page, base, start, prefix):
         if response.status != 200:
             problems.append(f"{url} answered {response.status}")
             continue
-        problems += check_page(page, re.sub(r"[^a-z0-9]+", "-", path).strip("-"))
+        problems += check_page(page, who + "-" + re.sub(r"[^a-z0-9]+", "-", path).strip("-"))
         found = links_of(page, base)
         links |= found
         queue += [link for link in sorted(found) if urlsplit(link).path.startswith(prefix)
@@ -152,7 +152,7 @@ def test_instructor_dashboard_pages(school, browser):
     app, base, resource, instructor, _ = school
     page = browser.new_page(viewport=WIDTHS["desktop"])
     page.goto(sign_in_link(app, base, instructor, "/dashboard/"))
-    problems, links = tour(page, base, f"{base}/dashboard/", "/dashboard/")
+    problems, links = tour(page, base, f"{base}/dashboard/", "/dashboard/", "instructor")
     problems += broken_links(page, links)
     assert not problems, "\n".join(problems)
     page.close()
@@ -168,7 +168,7 @@ def test_administrator_dashboard_pages(school, browser):
     page.fill("input[name=password]", "admin-password")
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     page.wait_for_url(re.compile(r"/dashboard/"))
-    found, links = tour(page, base, f"{base}/dashboard/", "/dashboard/")
+    found, links = tour(page, base, f"{base}/dashboard/", "/dashboard/", "admin")
     problems += found + broken_links(page, links)
     assert not problems, "\n".join(problems)
     page.close()

@@ -118,7 +118,7 @@ def test_marks_and_re_marking_forms_show_names(client, sat):
 def test_statistics_and_the_questions_report_show_names(client, sat, run_jobs):
     page = client.get(f"/dashboard/resources/{sat.id}/statistics").get_data(as_text=True)
     for name in ("Question 2: Vectors", "Question 1, part b", "Question 1"):
-        assert f"<td>{name}</td>" in page
+        assert f"<td class=\"row-title\">{name}</td>" in page
     report = reports.request_report(sat, "questions", "Tom Teacher")
     run_jobs()
     report = db.session.get(Report, report.id)

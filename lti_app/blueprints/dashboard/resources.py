@@ -19,10 +19,11 @@ def resource(resource_id):
 @bp.get("/resources/<int:resource_id>/live")
 def live_now(resource_id):
     """The overview's live view, polled by itself; a person who opens the address gets the overview."""
-    resource = resource_or_404(resource_id)
     if not request.headers.get("HX-Request"):
-        return redirect(url_for("dashboard.resource", resource_id=resource.id))
-    return render_template("dashboard/_live.html", resource=resource, live=live.live_view(resource), now=utcnow())
+        return resource(resource_id)
+    resource_row = resource_or_404(resource_id)
+    return render_template("dashboard/_live.html", resource=resource_row, live=live.live_view(resource_row),
+                           now=utcnow())
 
 
 @bp.get("/resources/<int:resource_id>/students")
