@@ -13,7 +13,7 @@ from .layout import resource_or_404, resource_tab, who
 def resource(resource_id):
     resource = resource_or_404(resource_id)
     return resource_tab(resource, "dashboard/_overview.html", counts=activity.counts(resource),
-                        recent=activity.recent(resource), live=live.live_view(resource), now=utcnow())
+                        recent=activity.recent(resource), **_sitting_now(resource))
 
 
 @bp.get("/resources/<int:resource_id>/live")
@@ -21,9 +21,13 @@ def live_now(resource_id):
     """The overview's live view, polled by itself; a person who opens the address gets the overview."""
     if not request.headers.get("HX-Request"):
         return resource(resource_id)
-    resource_row = resource_or_404(resource_id)
-    return render_template("dashboard/_live.html", resource=resource_row, live=live.live_view(resource_row),
-                           now=utcnow())
+    row = resource_or_404(resource_id)
+    return render_template("dashboard/_live.html", resource=row, **_sitting_now(row))
+
+
+def _sitting_now(resource):
+    now = utcnow()
+    return {"live": live.live_view(resource, now), "now": now}
 
 
 @bp.get("/resources/<int:resource_id>/students")
