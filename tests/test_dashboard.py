@@ -322,3 +322,16 @@ def test_a_tab_appears_once_its_endpoint_exists(make_app, monkeypatch):
         client = later.test_client()
         factories.sign_in(client, world.instructor)
         assert ">Later tab</a>" in text(client.get(url))
+
+
+def test_people_read_rounded_numbers(client, world):
+    from lti_app.models import Outcome
+
+    db.session.add(Outcome(consumer_id=world.consumer.id, resource_id=world.resource.id, user_id=world.student.id,
+                           score=6 / 7, state="failed", description="User is no longer in course"))
+    thirds = factories.attempt(world.resource, world.classmate, questions={"q0": (4 / 3, 2)})
+    db.session.commit()
+    page = text(client.get(f"/dashboard/resources/{world.resource.id}/outcomes"))
+    assert "86%" in page and "85.7" not in page
+    page = text(client.get(f"/dashboard/attempts/{thirds.id}"))
+    assert "<td>1.33</td>" in page and "1.3333" not in page
