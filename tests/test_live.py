@@ -100,3 +100,20 @@ def test_the_live_view_refreshes_itself(live_server, browser):
     assert "saving" in page.locator(f"#live-{attempt.id}").inner_text()
     assert db.session.get(Attempt, attempt.id).status == "open"
     page.close()
+
+
+def test_a_refused_save_is_answered_even_when_redis_is_down(client, launched, teacher, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from lti_app.services import live as live_service
+
+    class DownRedis:
+        def __getattr__(self, name):
+            raise RedisConnectionError("Redis is down")
+
+    first = open_player(client, launched)
+    open_player(client, launched, attempt_id=first["attemptId"])
+    monkeypatch.setattr(live_service, "jobs", type("Jobs", (), {"redis": DownRedis()})())
+    refused = client.post(first["commitUrl"], data=json.dumps(batch(cmi__location="q2")))
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "superseded"
+    assert "Ada Learner" in live(teacher, 1)  # listed, without the refusals Redis would have told
