@@ -1,5 +1,6 @@
 # Examgate: `make demo` runs it on its embedded defaults (`make demo PORT=8080` picks the port);
 # `make test` runs the whole test suite; `make vendor` refreshes static/vendor/ from npm (tools/npm/).
+# tests/npm/ holds browser code only tests use (axe-core for the accessibility tour of every page).
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -18,6 +19,12 @@ $(VENV)/.installed: requirements.txt requirements-test.txt | $(BIN)/python
 
 setup: $(VENV)/.installed
 
+TEST_NPM := tests/npm/node_modules/.installed
+
+$(TEST_NPM): tests/npm/package.json tests/npm/package-lock.json
+	npm ci --prefix tests/npm --no-audit --no-fund --loglevel=error
+	touch $@
+
 # static/vendor/ is committed; after changing tools/npm/package.json run this and commit the result.
 vendor:
 	npm ci --prefix tools/npm --no-audit --no-fund --loglevel=error
@@ -27,10 +34,10 @@ demo: setup
 	EXAMGATE_DEMO=1 $(BIN)/flask db upgrade
 	EXAMGATE_DEMO=1 $(BIN)/flask demo --port $(PORT)
 
-test: setup
+test: setup $(TEST_NPM)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-fast: setup
+test-fast: setup $(TEST_NPM)
 	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: setup
@@ -39,4 +46,4 @@ bench: setup
 	$(BIN)/python bench/reports.py
 
 clean:
-	rm -rf $(VENV) tools/npm/node_modules instance
+	rm -rf $(VENV) tools/npm/node_modules tests/npm/node_modules instance
