@@ -136,9 +136,9 @@ def test_the_student_page_says_how_long_and_until_when(client, sitting):
     resource.time_limit_minutes, resource.available_until = 90, utcnow() + timedelta(days=2)
     db.session.commit()
     page = re.sub(r"<[^>]+>", "", client.get("/resources/1", query_string={"lt": lt}).data.decode())
-    closes = resource.available_until.strftime("%d %B %Y at %H:%M")
-    assert f"Open until {closes} UTC" in page
-    assert f"You have 1 hour 30 minutes from the moment you start, and must hand in by {closes} UTC" in page
+    closes = resource.available_until.strftime("%Y-%m-%d %H:%M UTC")  # local-times.js shows it in the viewer's zone
+    assert f"Open until {closes}" in page
+    assert f"You have 1 hour 30 minutes from the moment you start, and must hand in by {closes} at the latest" in page
 
 
 def test_within_the_grace_the_student_page_offers_no_resume(client, sitting):
