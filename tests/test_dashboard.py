@@ -155,7 +155,7 @@ def test_timeline_leaves_out_empty_saves_and_tells_the_seconds(client, world):
     page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
     assert "(save 6)" in page and "(save 7)" not in page and "0 values" not in page
     saved_6 = world.attempt.started_at + timedelta(minutes=6)
-    assert f'<time datetime="{saved_6.isoformat()}">{saved_6:%Y-%m-%d %H:%M:%S} UTC</time>' in page
+    assert f'<time datetime="{saved_6:%Y-%m-%dT%H:%M:%SZ}" data-seconds="true">{saved_6:%Y-%m-%d %H:%M:%S} UTC</time>' in page
 
 
 def test_timeline_without_data_says_so(client, world):

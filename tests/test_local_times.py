@@ -37,7 +37,7 @@ def test_settings_typed_in_the_viewers_zone_are_stored_in_utc(client, zone, type
     factories.sign_in(client, world.instructor)
     response = client.post(f"/dashboard/resources/{world.resource.id}/settings", data={
         "report_mode": "immediately", "grading_method": "highest", "available_until": typed,
-        "max_attempts": 1, "time_limit_minutes": 0, "timezone": zone})
+        "attempts": "one", "time_limit_minutes": 0, "timezone": zone})
     assert response.status_code == 303
     assert stored(world.resource.id).available_until == utc
 
@@ -47,7 +47,7 @@ def test_an_unknown_zone_is_refused_and_nothing_changes(client):
     factories.sign_in(client, world.instructor)
     response = client.post(f"/dashboard/resources/{world.resource.id}/settings", data={
         "report_mode": "immediately", "grading_method": "highest", "available_until": "2026-07-01T10:00",
-        "max_attempts": 1, "time_limit_minutes": 0, "timezone": "Mars/Olympus"})
+        "attempts": "one", "time_limit_minutes": 0, "timezone": "Mars/Olympus"})
     assert response.status_code == 200 and "unknown time zone" in response.text
     assert stored(world.resource.id).available_until is None
 

@@ -354,8 +354,8 @@ def test_huge_marks_leave_their_figures_empty_and_the_rest_of_the_report_whole(r
     factories.attempt(resource, huge, {"q0": (1e308, 1e308), "q1": (1e308, 1e308), "q2": (1, 1)}, score=0.0)
     factories.attempt(resource, factories.user(resource.consumer, "bo", "Bo"), {"q2": (0, 1)})
     rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
-    assert rows["q0"][2:7] == ["2", "5e+307", "5e+307", "100", ""]  # a square beyond a float: left empty
-    assert rows["q2"][2:7] == ["2", "0.5", "1", "50", "0.5"]
+    assert rows["q0"][3:8] == ["2", "5e+307", "5e+307", "100", ""]  # a square beyond a float: left empty
+    assert rows["q2"][3:8] == ["2", "0.5", "1", "50", "0.5"]
     factories.sign_in(client, instructor)
     page = client.get(f"/dashboard/resources/{resource.id}/statistics")
     assert page.status_code == 200 and "From 3 finished attempts" in page.get_data(as_text=True)
