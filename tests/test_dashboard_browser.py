@@ -59,7 +59,7 @@ def test_instructor_walkthrough(live_server, browser):
     # open an attempt's timeline
     page.locator("main table").first.get_by_role("link", name="Attempt 1").click()
     assert "Saved 1 value (save 1)" in page.locator(".timeline").inner_text()
-    assert page.locator("#attempt-score").inner_text() == "80%"
+    assert page.locator("#attempt-score").inner_text() == "80% · 4 / 5"  # of the package's total
     shoot(page, "attempt")
 
     # override a part's score: the new score and the outcome queued
@@ -68,7 +68,7 @@ def test_instructor_walkthrough(live_server, browser):
     page.fill("#remark-form textarea[name=reason]", "Accepted an equivalent answer")
     page.click("#remark-form button[type=submit]")
     page.wait_for_selector("text=Question 1, part b re-marked to 1")
-    assert page.locator("#attempt-score").inner_text() == "100%"
+    assert page.locator("#attempt-score").inner_text() == "100% · 5 / 5"
     assert "queued" in page.locator("#outcome-state").inner_text()
     assert "Accepted an equivalent answer" in page.locator("#mark-q0p1").inner_text()
 
