@@ -1,6 +1,7 @@
 # Examgate: `make demo` runs it on its embedded defaults (`make demo PORT=8080` picks the port);
 # `make test` runs the whole test suite; `make vendor` refreshes static/vendor/ from npm (tools/npm/).
-# tests/npm/ holds what browser tests serve in place of a CDN (MathJax for the real Numbas exam).
+# tests/npm/ holds browser code only tests use: MathJax served in place of a CDN for the real Numbas exam,
+# axe-core for the accessibility tour of every page.
 PYTHON ?= python3
 PORT ?= 5000
 VENV := .venv
@@ -37,7 +38,7 @@ demo: setup
 test: setup $(TEST_NPM)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
-test-fast: setup
+test-fast: setup $(TEST_NPM)
 	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: setup

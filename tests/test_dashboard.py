@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from lti_app.extensions import db
-from lti_app.models import Attempt
+from lti_app.models import Attempt, Resource
 from tests import factories
 
 
@@ -78,8 +78,10 @@ def test_overview_counts_launched_started_completed(client, world):
 def test_students_tab_includes_roster_students_who_never_started(client, world):
     factories.member(world.consumer, world.context, "student-r", "Rosa Roster", source="roster")
     page = text(client.get(f"/dashboard/resources/{world.resource.id}/students"))
-    row = page[page.index("Rosa Roster"):].split("</tr>")[0]
-    assert "LMS roster" in row and "never started" in row
+    card, table = page.split("<h2>Everyone</h2>")
+    assert "Rosa Roster" in card.split('id="never-started"')[1]
+    row = table[table.index("Rosa Roster"):].split("</tr>")[0]
+    assert "the LMS lists them in the course" in row and "never started" in row
 
 
 def _attempts_of(page):
@@ -134,14 +136,26 @@ def test_timeline_shows_launch_commits_grouped_and_remarks(client, world):
 
     remarking.override(world.attempt, "q0p1", 1, "generous", "Tom Teacher (teacher-1)")
     page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
-    assert "Launched as learner" in page and "Commit 1 received: 1 value" in page
-    assert '<span class="cmi-heading">Question q0</span>' in page
-    assert '<span class="cmi-heading">Part q0p0</span>' in page
-    assert "q0p1 re-marked to 1" in page and "Tom Teacher (teacher-1)" in page
+    assert "Launched as learner" in page and "Saved 1 value (save 1)" in page
+    assert '<span class="cmi-heading">Question 1</span>' in page
+    assert '<span class="cmi-heading">Question 1, part a</span>' in page
+    assert "Question 1, part b re-marked to 1" in page and "Tom Teacher (teacher-1)" in page
     assert "Score 100% queued for the LMS" in page
-    order = [page.index(marker) for marker in ("Attempt 1 started", "Commit 1 received", "Commit 6 received",
-                                               "Attempt 1 finished")]
+    order = [page.index(marker) for marker in ("Attempt 1 started", "(save 1)", "(save 6)", "Attempt 1 finished")]
     assert order == sorted(order)
+
+
+def test_timeline_leaves_out_empty_saves_and_tells_the_seconds(client, world):
+    from lti_app.models import CommitBatch
+
+    received = world.attempt.started_at + timedelta(minutes=7, seconds=42)
+    db.session.add(CommitBatch(attempt_id=world.attempt.id, batch_id="empty", sequence=7, element_count=0,
+                               received_at=received))
+    db.session.commit()
+    page = text(client.get(f"/dashboard/attempts/{world.attempt.id}"))
+    assert "(save 6)" in page and "(save 7)" not in page and "0 values" not in page
+    saved_6 = world.attempt.started_at + timedelta(minutes=6)
+    assert f'<time datetime="{saved_6:%Y-%m-%dT%H:%M:%SZ}" data-seconds="true">{saved_6:%Y-%m-%d %H:%M:%S} UTC</time>' in page
 
 
 def test_timeline_without_data_says_so(client, world):
@@ -164,7 +178,8 @@ def test_attempt_as_it_stood_at_a_chosen_time(client, world):
 def test_settings_are_saved_and_checked(client, world):
     url = f"/dashboard/resources/{world.resource.id}/settings"
     form = {"report_mode": "on_completion", "grading_method": "last", "available_from": "2026-01-01T09:00",
-            "available_until": "2026-01-02T09:00", "max_attempts": "3", "time_limit_minutes": "45"}
+            "available_until": "2026-01-02T09:00", "attempts": "limited", "max_attempts": "3",
+            "time_limit_minutes": "45"}
     assert "Settings saved" in text(client.post(url, data=form, follow_redirects=True))
     assert (world.resource.max_attempts, world.resource.grading_method, world.resource.allow_student_review) == (
         3, "last", False)
@@ -172,6 +187,27 @@ def test_settings_are_saved_and_checked(client, world):
     refused = client.post(url, data={**form, "available_until": "2025-12-31T09:00"}, headers={"HX-Request": "true"})
     assert "must close after it opens" in text(refused) and 'id="resource-tabs"' in text(refused)
     assert world.resource.available_until.year == 2026
+
+
+@pytest.mark.parametrize("choice, number, allowed", [("one", "", 1), ("unlimited", "7", 0), ("limited", "4", 4)])
+def test_the_number_of_attempts_is_an_explicit_choice(client, world, choice, number, allowed):
+    url = f"/dashboard/resources/{world.resource.id}/settings"
+    page = text(client.get(url))
+    assert re.search(r'<input checked [^>]*value="one"', page)  # the classroom's resource allows one attempt
+    form = {"report_mode": "on_completion", "grading_method": "last", "attempts": choice, "max_attempts": number,
+            "time_limit_minutes": "0"}
+    assert "Settings saved" in text(client.post(url, data=form, follow_redirects=True))
+    db.session.expire_all()
+    assert db.session.get(Resource, world.resource.id).max_attempts == allowed
+
+
+def test_a_set_number_of_attempts_needs_the_number(client, world):
+    url = f"/dashboard/resources/{world.resource.id}/settings"
+    form = {"report_mode": "on_completion", "grading_method": "last", "attempts": "limited", "max_attempts": "",
+            "time_limit_minutes": "0"}
+    assert "Say how many attempts" in text(client.post(url, data=form, follow_redirects=True))
+    db.session.expire_all()
+    assert db.session.get(Resource, world.resource.id).max_attempts == 1
 
 
 def test_footer_links_to_the_documentation_of_the_page(client, world):
@@ -196,7 +232,7 @@ def test_a_post_without_the_csrf_token_is_refused(make_app, tmp_path):
 
 def test_roster_button_only_where_the_lms_offers_the_roster(client, world):
     url = f"/dashboard/resources/{world.resource.id}/students"
-    assert "Fetch the roster" not in text(client.get(url))
+    assert "Fetch the class list" not in text(client.get(url))
     world.context.memberships_url = "https://lms.test/memberships"
     db.session.commit()
     assert f'hx-post="/dashboard/resources/{world.resource.id}/roster"' in text(client.get(url))
@@ -272,3 +308,16 @@ def test_a_nul_character_in_a_form_field_is_refused_and_nothing_is_stored(client
                            data={"students": "student-1", "extra_attempts": "1", "reason": "ill\x00"})
     assert response.status_code == 422 and "reason field contains a NUL" in text(response)
     assert AccessChange.query.count() == 0
+
+
+def test_people_read_rounded_numbers(client, world):
+    from lti_app.models import Outcome
+
+    db.session.add(Outcome(consumer_id=world.consumer.id, resource_id=world.resource.id, user_id=world.student.id,
+                           score=6 / 7, state="failed", description="User is no longer in course"))
+    thirds = factories.attempt(world.resource, world.classmate, questions={"q0": (4 / 3, 2)})
+    db.session.commit()
+    page = text(client.get(f"/dashboard/resources/{world.resource.id}/outcomes"))
+    assert "86%" in page and "85.7" not in page
+    page = text(client.get(f"/dashboard/attempts/{thirds.id}"))
+    assert "<td>1.33</td>" in page and "1.3333" not in page

@@ -58,8 +58,8 @@ def test_instructor_walkthrough(live_server, browser):
 
     # open an attempt's timeline
     page.locator("main table").first.get_by_role("link", name="Attempt 1").click()
-    assert "Commit 1 received" in page.locator(".timeline").inner_text()
-    assert page.locator("#attempt-score").inner_text() == "80% · 4 / 5"
+    assert "Saved 1 value (save 1)" in page.locator(".timeline").inner_text()
+    assert page.locator("#attempt-score").inner_text() == "80% · 4 / 5"  # of the package's total
     shoot(page, "attempt")
 
     # override a part's score: the new score and the outcome queued
@@ -67,8 +67,8 @@ def test_instructor_walkthrough(live_server, browser):
     page.fill("#remark-form input[name=score]", "1")
     page.fill("#remark-form textarea[name=reason]", "Accepted an equivalent answer")
     page.click("#remark-form button[type=submit]")
-    page.wait_for_selector("text=q0p1 re-marked to 1")
-    assert page.locator("#attempt-score").inner_text() == "100%"
+    page.wait_for_selector("text=Question 1, part b re-marked to 1")
+    assert page.locator("#attempt-score").inner_text() == "100% · 5 / 5"
     assert "queued" in page.locator("#outcome-state").inner_text()
     assert "Accepted an equivalent answer" in page.locator("#mark-q0p1").inner_text()
 
@@ -83,11 +83,13 @@ def test_instructor_walkthrough(live_server, browser):
     run_jobs(app)
     page.get_by_role("link", name="Attempts").click()
     page.wait_for_selector(".job >> text=1 score changed")
-    assert "q1: full marks for everyone" in page.locator(".card", has_text="Discounted parts").inner_text()
+    assert "Question 2: full marks for everyone" in page.locator(".card", has_text="Discounted parts").inner_text()
     assert page.locator(f"#attempt-{low_id} .score").inner_text() == "60%"
 
-    # delete and restore an attempt
-    page.locator(f"#attempt-{low_id}").get_by_role("button", name="Delete").click()
+    # delete an attempt from its own page, and restore it from the list
+    assert page.locator(f"#attempt-{low_id}").get_by_role("button").count() == 0
+    page.locator(f"#attempt-{low_id}").get_by_role("link", name="Details").click()
+    page.get_by_role("button", name="Delete this attempt").click()
     page.wait_for_selector(f"#deleted-{low_id}")
     assert page.locator(f"#attempt-{low_id}").count() == 0
     assert db.session.get(Attempt, low_id) is not None

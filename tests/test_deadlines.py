@@ -50,7 +50,7 @@ def test_a_batch_after_the_deadline_and_grace_is_kept_as_late_and_not_scored(cli
     late_batch = CommitBatch.query.filter_by(sequence=2).one()
     assert late_batch.late and CmiElement.query.filter_by(batch_id=late_batch.batch_id).count() == len(Q1_RIGHT)
     titles = [event.title for event in timeline.attempt_timeline(attempt)]
-    assert "Commit 2 arrived after the deadline: 5 values kept, not scored" in titles
+    assert "Saved 5 values after the deadline (save 2): kept, not scored" in titles
     assert "Attempt 1 finished when its time ran out" in titles
     # still late on a second send (a retry), and nothing later counts either
     assert commit(client, settings, 3, [("cmi.score.raw", "7")]).json["late"] is True

@@ -18,7 +18,8 @@ def test_a_route_whose_commit_is_removed_stores_nothing(app, client, monkeypatch
     factories.sign_in(client, world.instructor)
     url = f"/dashboard/resources/{world.resource.id}/settings"
     form = {"report_mode": "on_completion", "grading_method": "last", "available_from": "2026-01-01T09:00",
-            "available_until": "2026-01-02T09:00", "max_attempts": "3", "time_limit_minutes": "45"}
+            "available_until": "2026-01-02T09:00", "attempts": "limited", "max_attempts": "3",
+            "time_limit_minutes": "45"}
     monkeypatch.setattr(resources, "update_settings", update_settings_without_commit)
     assert client.post(url, data=form).status_code == 303
     assert world.resource.max_attempts == 1

@@ -184,12 +184,15 @@ def test_student_page_shows_scores_re_marks_and_a_closed_exam(client, launched):
     settings = open_player(client, launched)
     client.post(settings["commitUrl"], data=json.dumps(batch(cmi__score__scaled="0.5")))
     page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
-    assert "50%" in page and "re-marked" not in page
+    # An unfinished attempt's score is half a story: the student sees it once they finish.
+    assert "50%" not in page and "when you finish" in page and "re-marked" not in page
     db.session.add(Remark(attempt_id=1, item_id="q0", score=1, created_by="teacher"))
     Resource.query.one().available_until = utcnow() - timedelta(hours=1)
     db.session.commit()
     page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
-    assert "re-marked" in page and "This exam closed on" in page
+    # The exam's close hands the unfinished attempt in: now its score is the whole story.
+    assert "re-marked" in page and "This exam closed on" in page and "when you finish" not in page
+    assert re.search(r'badge ok">finished</span>.*?50%', page, re.S)
     assert "Resume" not in page and "start-attempt" not in page
 
 
@@ -205,3 +208,15 @@ def test_a_package_that_never_started_is_recorded_for_the_instructor(client, lau
     assert reported.status_code == 200 and reported.json == {"result": True}
     db.session.expire_all()
     assert Attempt.query.one().package_not_started_at is not None
+
+
+@pytest.mark.parametrize("allowed, offered", [(2, "Start attempt 2 of 2"), (0, "Start a new attempt"),
+                                              (1, "You have used all your attempts")])
+def test_after_finishing_the_student_is_offered_only_what_the_instructor_chose(client, launched, allowed, offered):
+    Resource.query.one().max_attempts = allowed
+    db.session.commit()
+    settings = open_player(client, launched)
+    end = {**batch(cmi__completion_status="completed", cmi__exit="normal"), "end": "terminate"}
+    assert client.post(settings["commitUrl"], data=json.dumps(end)).json["status"] == "finished"
+    page = client.get("/resources/1", query_string={"lt": launched}).data.decode()
+    assert offered in page and ("start-attempt" in page) == (allowed != 1)

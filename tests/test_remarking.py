@@ -82,7 +82,7 @@ def test_remark_page_answers_in_place_with_the_new_score(client, world):
                            headers={"HX-Request": "true"}, follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in page
-    assert "q0p1 re-marked to 1; the attempt now scores 100%" in page
+    assert "Question 1, part b re-marked to 1; the attempt now scores 100%" in page
     assert "typo in the answer key" in page and "queued" in page
 
 

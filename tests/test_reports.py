@@ -22,7 +22,7 @@ HEADERS = {
     "scores": "user_id,name,email,attempts,score,state,sent_score,reported_at,lms_status,lms_code,lms_message",
     "attempts": ("attempt_id,user_id,name,email,attempt_number,started_at,finished_at,time_spent_seconds,"
                  "time_spent,status,completion_status,success_status,score,raw_score,max_score,remarked,discounted"),
-    "questions": "item_id,kind,attempts,mean_score,max_score,mean_percent,std_dev,discrimination,remarked,discounted",
+    "questions": "item_id,name,kind,attempts,mean_score,max_score,mean_percent,std_dev,discrimination,remarked,discounted",
 }
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 ITEMS_ADA = {"q0": (1, 2), "q0p0": (1, 1), "q0p1": (0, 1), "q1": (3, 3)}
@@ -124,10 +124,10 @@ def test_questions_report_for_a_class(resource, run_jobs):
     assert header == HEADERS["questions"].split(",")
     # Finished attempts only (Ada, Ben): q0 = 2 and 2, q1 = 3 and 2 (re-marked), q0p1 = 1 and 1 (full marks).
     assert rows == [
-        ["q0", "question", "2", "2", "2", "100", "0", "", "0", ""],
-        ["q0p0", "part", "2", "1", "1", "100", "0", "", "0", ""],
-        ["q0p1", "part", "2", "1", "1", "100", "0", "", "0", "full_marks"],
-        ["q1", "question", "2", "2.5", "3", "83.3", "0.5", "", "1", ""],
+        ["q0", "Question 1", "question", "2", "2", "2", "100", "0", "", "0", ""],
+        ["q0p0", "Question 1, part a", "part", "2", "1", "1", "100", "0", "", "0", ""],
+        ["q0p1", "Question 1, part b", "part", "2", "1", "1", "100", "0", "", "0", "full_marks"],
+        ["q1", "Question 2", "question", "2", "2.5", "3", "83.3", "0.5", "", "1", ""],
     ]
 
 
@@ -139,9 +139,9 @@ def test_question_discrimination_is_the_item_rest_correlation(resource, run_jobs
     rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
     # By hand: q0 against rests (2,1,1,1): cov .5 / sqrt(1 * .75); q1 against (2,1,0,1): cov 0;
     # q2 against (2,2,1,0): cov -.5 / sqrt(1 * 2.75).
-    assert rows["q0"][3:8] == ["0.5", "1", "50", "0.5", "0.577"]
-    assert rows["q1"][7] == "0"
-    assert rows["q2"][7] == "-0.302"
+    assert rows["q0"][4:9] == ["0.5", "1", "50", "0.5", "0.577"]
+    assert rows["q1"][8] == "0"
+    assert rows["q2"][8] == "-0.302"
 
 
 def test_scores_report(resource, run_jobs):
@@ -393,8 +393,8 @@ def test_huge_marks_leave_their_figures_empty_and_the_rest_of_the_report_whole(r
     factories.attempt(resource, huge, {"q0": (1e308, 1e308), "q1": (1e308, 1e308), "q2": (1, 1)}, score=0.0)
     factories.attempt(resource, factories.user(resource.consumer, "bo", "Bo"), {"q2": (0, 1)})
     rows = {row[0]: row for row in csv_rows(build(resource, "questions", run_jobs))[1:]}
-    assert rows["q0"][2:7] == ["2", "5e+307", "5e+307", "100", ""]  # a square beyond a float: left empty
-    assert rows["q2"][2:7] == ["2", "0.5", "1", "50", "0.5"]
+    assert rows["q0"][3:8] == ["2", "5e+307", "5e+307", "100", ""]  # a square beyond a float: left empty
+    assert rows["q2"][3:8] == ["2", "0.5", "1", "50", "0.5"]
     factories.sign_in(client, instructor)
     page = client.get(f"/dashboard/resources/{resource.id}/statistics")
     assert page.status_code == 200 and "From 3 finished attempts" in page.get_data(as_text=True)

@@ -72,6 +72,7 @@ class QuestionScore(db.Model):
     attempt_id = db.Column(db.ForeignKey("attempt.id"), nullable=False)
     item_id = db.Column(db.String(255), nullable=False)  # "q0" for a question, "q0p1" for a part
     kind = db.Column(db.String(10), nullable=False)  # question, part
+    label = db.Column(db.String(300))  # the name people read (lti_app.scorm.names); null if stored before names
     position = db.Column(db.Integer, nullable=False, default=0)
     raw = db.Column(db.Float)
     max = db.Column(db.Float)

@@ -14,6 +14,9 @@ class Context(db.Model):
     label = db.Column(db.String(255), nullable=False, default="")
     term = db.Column(db.String(255), nullable=False, default="")
     memberships_url = db.Column(db.String(500))  # LTI 1.3 Names and Roles service, kept once known
+    # The LTI 1.1 memberships extension (ext_ims_lis_memberships_url and _id), kept once a launch announces it
+    lis_memberships_url = db.Column(db.String(500))
+    lis_memberships_id = db.Column(db.String(500))
     created_at = created_column()
 
     consumer = db.relationship("Consumer")

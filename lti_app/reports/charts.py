@@ -15,6 +15,7 @@ class Bar:
     height: float
     label: str
     value: str
+    title: str  # what a pointer over the bar reads: its full name and value
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ def nice_step(span, ticks=5, whole=False):
     return max(1, math.ceil(step)) if whole else step
 
 
-def bar_chart(chart_id, title, desc, x_label, y_label, values, y_top=None, whole=True, fmt=str):
-    """values: (label, value) pairs, drawn left to right; y runs from 0 to y_top (or a round number)."""
+def bar_chart(chart_id, title, desc, x_label, y_label, values, y_top=None, whole=True, fmt=str, names=None):
+    """values: (label, value) pairs, drawn left to right; y runs from 0 to y_top (or a round number).
+    names: a longer name for each bar than its axis label, read over the bar."""
     step = nice_step(y_top or max((v for _, v in values), default=0), whole=whole)
     top = y_top or step * max(1, math.ceil(max((v for _, v in values), default=0) / step))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -60,8 +62,9 @@ def bar_chart(chart_id, title, desc, x_label, y_label, values, y_top=None, whole
     def y_of(value):
         return TOP + plot_h * (1 - value / top)
 
-    bars = [Bar(LEFT + i * slot + gap / 2, y_of(value), slot - gap, plot_h * value / top, label, fmt(value))
-            for i, (label, value) in enumerate(values)]
+    names = names or [label for label, _ in values]
+    bars = [Bar(LEFT + i * slot + gap / 2, y_of(value), slot - gap, plot_h * value / top, label, fmt(value),
+                f"{name}: {fmt(value)}") for i, ((label, value), name) in enumerate(zip(values, names))]
     y_ticks = [Tick(y_of(i * step), fmt(i * step)) for i in range(round(top / step) + 1)]
     every = math.ceil(len(values) / MOST_X_LABELS) or 1
     x_ticks = [Tick(bar.x + bar.width / 2, bar.label) for bar in bars[::every]]

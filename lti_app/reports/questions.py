@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .formats import number
 
 HEADER = [
-    "item_id", "kind", "attempts", "mean_score", "max_score", "mean_percent", "std_dev",
+    "item_id", "name", "kind", "attempts", "mean_score", "max_score", "mean_percent", "std_dev",
     "discrimination", "remarked", "discounted",
 ]
 
@@ -23,6 +23,7 @@ def item_order(item_id):
 @dataclass
 class _Sums:
     kind: str
+    label: str
     n: int = 0
     x: float = 0.0
     xx: float = 0.0
@@ -37,6 +38,7 @@ class _Sums:
 @dataclass(frozen=True)
 class QuestionFigures:
     item_id: str
+    label: str
     kind: str
     attempts: int
     mean: float | None
@@ -58,7 +60,7 @@ class QuestionStatistics:
             raw, top = result.counted(mark)
             if raw is None:
                 continue
-            sums = self._sums.setdefault(mark.item_id, _Sums(mark.kind))
+            sums = self._sums.setdefault(mark.item_id, _Sums(mark.kind, mark.label))
             rest = total - raw
             sums.n += 1
             sums.x += raw
@@ -84,7 +86,7 @@ def _figures(item_id, s):
     if s.n > 1 and spread_x > tiny and spread_rest > tiny:
         discrimination = (s.n * s.x_rest - s.x * s.rest) / math.sqrt(spread_x * spread_rest)
     return QuestionFigures(
-        item_id=item_id, kind=s.kind, attempts=s.n, mean=mean, max=s.max / s.n,
+        item_id=item_id, label=s.label, kind=s.kind, attempts=s.n, mean=mean, max=s.max / s.n,
         mean_percent=100 * (s.x / s.max) if s.max else None,  # divided first: huge sums stay finite
         std_dev=math.sqrt(max(spread_x, 0.0)) / s.n, discrimination=discrimination,
         remarked=s.remarked, discount=s.discount,
@@ -93,7 +95,7 @@ def _figures(item_id, s):
 
 def row(figures):
     return [
-        figures.item_id, figures.kind, figures.attempts, number(figures.mean), number(figures.max),
+        figures.item_id, figures.label, figures.kind, figures.attempts, number(figures.mean), number(figures.max),
         number(figures.mean_percent, 1), number(figures.std_dev), number(figures.discrimination, 3),
         figures.remarked, figures.discount,
     ]

@@ -110,8 +110,8 @@ def question_chart(question_figures):
     questions = [q for q in question_figures if q.kind == "question"]
     return bar_chart("question-chart", "Mean score per question",
                      "Mean mark of each question as a percentage of its maximum.",
-                     "Question", "Mean score (%)", [(q.item_id, q.mean_percent or 0) for q in questions],
-                     y_top=100, whole=False, fmt=lambda v: f"{v:.0f}")
+                     "Question", "Mean score (%)", [(str(n), q.mean_percent or 0) for n, q in enumerate(questions, 1)],
+                     y_top=100, whole=False, fmt=lambda v: f"{v:.0f}", names=[q.label for q in questions])
 
 
 def completion_chart(completions):

@@ -36,6 +36,7 @@ class QuestionScore:
     raw: float | None
     max: float | None
     scaled: float | None
+    description: str = ""  # cmi.objectives.N.description (SCORM 2004): Numbas writes the question's name
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class PartResult:
     score: float | None  # the numeric result, as Numbas reports a part's score
     result: str  # as sent: a number, or "correct", "incorrect", "wrong", ...
     weighting: float | None
+    description: str = ""  # cmi.interactions.N.description (SCORM 2004)
+    question: str = ""  # cmi.interactions.N.objectives.0.id: the question the part belongs to
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,8 @@ def _questions(state: Mapping[str, str], parts) -> tuple[QuestionScore, ...]:
         if max_ is None and objective["id"] in weightings:
             max_ = weightings[objective["id"]]
         scaled = _scaled(_number(objective.get("score.scaled")), raw, max_)
-        questions.append(QuestionScore(id=objective["id"], raw=raw, max=max_, scaled=scaled))
+        questions.append(QuestionScore(id=objective["id"], raw=raw, max=max_, scaled=scaled,
+                                       description=objective.get("description", "").strip()))
     return tuple(questions)
 
 
@@ -199,6 +203,8 @@ def _parts(state: Mapping[str, str]) -> tuple[PartResult, ...]:
             score=_number(interaction.get("result")),
             result=interaction.get("result", ""),
             weighting=_number(interaction.get("weighting")),
+            description=interaction.get("description", "").strip(),
+            question=interaction.get("objectives.0.id", "").strip(),
         )
         for interaction in _collection(state, "interactions")
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
 from ..models import Attempt, Launch, QuestionScore, User
+from ..scorm.names import plain_label
 from . import marking
 from .directory import text_matches
 
@@ -56,7 +57,7 @@ class AttemptPage:
     total: int
     page: int
     pages: int
-    bars: dict  # attempt id -> [(item id, fraction of the question's marks)]
+    bars: dict  # attempt id -> [(question name, fraction of the question's marks)]
 
 
 def attempts_page(resource, query: AttemptQuery, per_page=PER_PAGE) -> AttemptPage:
@@ -87,17 +88,18 @@ def score_bars(resource, attempts) -> dict:
     marks = marking.marks_by_attempt([attempt.id for attempt in attempts], resource.id)
     bars = {}
     for attempt_id, item_marks in marks.items():
+        names = {mark.item_id: mark.label for mark in item_marks}
         totals = marking.question_totals(item_marks)
-        bars[attempt_id] = [(item_id, raw / max_ if max_ else 0.0) for item_id, (raw, max_) in totals.items()]
+        bars[attempt_id] = [(names[item_id], raw / max_ if max_ else 0.0) for item_id, (raw, max_) in totals.items()]
     return bars
 
 
 def resource_items(resource) -> dict:
     """{item id: label} of every question and part seen in the resource's attempts, in package order."""
-    rows = (db.session.query(QuestionScore.item_id, QuestionScore.kind, func.min(QuestionScore.position))
+    rows = (db.session.query(QuestionScore.item_id, QuestionScore.kind, func.max(QuestionScore.label))
             .join(Attempt, Attempt.id == QuestionScore.attempt_id).filter(Attempt.resource_id == resource.id)
             .group_by(QuestionScore.item_id, QuestionScore.kind).order_by(func.min(QuestionScore.position)).all())
-    return {item_id: f"{kind.capitalize()} {item_id}" for item_id, kind, _ in rows}
+    return {item_id: label or plain_label(item_id, kind) for item_id, kind, label in rows}
 
 
 def user_launches(user, resource_ids):

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
 from ..models.base import utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
+from ..scorm.names import item_labels
 from . import access_changes, marking, receipts
 
 log = logging.getLogger(__name__)
@@ -478,13 +479,13 @@ def _record_result(attempt, before, after) -> bool:
 
 def _items(result) -> dict:
     """The question and part score rows a result gives: questions first, then parts, in package order."""
-    items = {}
+    items, labels = {}, item_labels(result)
     for position, question in enumerate(result.questions):
         items[question.id] = {"item_id": question.id, "kind": "question", "position": position,
-                              "raw": question.raw, "max": question.max}
+                              "label": labels[question.id], "raw": question.raw, "max": question.max}
     for position, part in enumerate(result.parts, start=len(result.questions)):
         items.setdefault(part.id, {"item_id": part.id, "kind": "part", "position": position,
-                                   "raw": part.score, "max": part.weighting})
+                                   "label": labels[part.id], "raw": part.score, "max": part.weighting})
     return items
 
 
@@ -493,7 +494,7 @@ def _upsert_question_scores(rows):
     statement = _insert(QuestionScore)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
-        set_={name: statement.excluded[name] for name in ("kind", "position", "raw", "max")}), rows)
+        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")}), rows)
 
 
 def package_not_started(attempt_id: int, session_key: str):

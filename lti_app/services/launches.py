@@ -48,6 +48,9 @@ class LaunchData:
     ags_scopes: list = field(default_factory=list)
     lineitem_url: str | None = None
     memberships_url: str | None = None
+    # LTI 1.1 only: the memberships extension (Moodle, Canvas)
+    lis_memberships_url: str | None = None
+    lis_memberships_id: str | None = None
 
 
 def from_lti11(params: dict) -> LaunchData:
@@ -71,6 +74,8 @@ def from_lti11(params: dict) -> LaunchData:
         lis_result_sourcedid=params.get("lis_result_sourcedid") or None,
         outcome_service_url=params.get("lis_outcome_service_url") or None,
         outcome_extensions=_outcome_extensions(params),
+        lis_memberships_url=_service_field(params, "ext_ims_lis_memberships_url"),
+        lis_memberships_id=_service_field(params, "ext_ims_lis_memberships_id"),
         custom={k[len("custom_"):]: v for k, v in params.items() if k.startswith("custom_")},
         return_url=params.get("launch_presentation_return_url") or None,
     )
@@ -135,6 +140,15 @@ def attach_exam_from_custom(resource: Resource, custom: dict) -> None:
     resources.attach_exam(resource, exam)
 
 
+def _service_field(params, name, longest=500):
+    """A service address or id: kept whole or not at all (a cut one would only fail later)."""
+    value = params.get(name) or None
+    if value and len(value) > longest:
+        log.warning("launch parameter %s is longer than %s characters: not kept", name, longest)
+        return None
+    return value
+
+
 def _outcome_extensions(params):
     accepted = [kind.strip() for kind in params.get("ext_outcome_data_values_accepted", "").split(",")
                 if kind.strip()]
@@ -193,7 +207,8 @@ def record_launch(consumer, data: LaunchData) -> Launch:
 
 def _record(consumer, data):
     context = _upsert(Context, dict(consumer_id=consumer.id, lti_context_id=data.context_id),
-                      title=data.context_title, label=data.context_label, memberships_url=data.memberships_url)
+                      title=data.context_title, label=data.context_label, memberships_url=data.memberships_url,
+                      lis_memberships_url=data.lis_memberships_url, lis_memberships_id=data.lis_memberships_id)
     resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
                        context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
     if resource.id is None:  # first launched now: the consumer says when its scores go

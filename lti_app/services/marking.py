@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result, question_of
+from ..scorm.names import plain_label
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class ItemMark:
 
     item_id: str
     kind: str  # question, part
+    label: str  # the name people read
     package_raw: float | None
     raw: float | None  # after a re-mark or a full-marks discount
     max: float | None
@@ -90,7 +92,8 @@ def _mark(score, remark, discount):
     if discount is not None and discount.mode == "full_marks":
         raw = score.max
     removed = discount is not None and discount.mode == "remove"
-    return ItemMark(score.item_id, score.kind, score.raw, raw, score.max, remark, discount, removed)
+    label = score.label or plain_label(score.item_id, score.kind)
+    return ItemMark(score.item_id, score.kind, label, score.raw, raw, score.max, remark, discount, removed)
 
 
 def _carried(marks) -> list[ItemMark]:

@@ -1,17 +1,20 @@
-"""The course roster from the platform (LTI 1.3 Names and Roles), so the dashboard can list learners
-who never started an attempt."""
+"""The course roster from the LMS, so the dashboard can list learners who never started an attempt:
+LTI 1.3 Names and Roles, or the LTI 1.1 memberships extension (Moodle, Canvas) where a launch announced it.
+Without either, the learners Examgate knows are those who launched."""
 import logging
 from dataclasses import dataclass
 
 import requests
+from flask import current_app
 from pylti1p3.exception import LtiException
 from pylti1p3.names_roles import NamesRolesProvisioningService
 
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.advantage import connector
+from ..lti.memberships11 import MembershipsError, read_memberships
 from ..lti.roles import examgate_role
-from ..models import Attempt, Context, Enrolment, Launch, Resource, User
+from ..models import Attempt, Consumer, Context, Enrolment, Launch, Resource, User
 from .launches import kept_email, shortened
 
 log = logging.getLogger(__name__)
@@ -23,25 +26,47 @@ class RosterSync:
     added: int
 
 
+def offers_roster(context: Context) -> bool:
+    return bool(context.memberships_url or context.lis_memberships_url and context.lis_memberships_id)
+
+
 def sync(context: Context) -> RosterSync:
     """Fetch the context's active members and upsert them as users with roster enrolments;
     an enrolment a launch made keeps its launch role."""
     registration = _registration_for(context)
-    if registration is None or not context.memberships_url:
+    if registration is not None and context.memberships_url:
+        members = _names_and_roles(context, registration)
+    elif context.lis_memberships_url and context.lis_memberships_id:
+        members = _lti11_memberships(context)
+    else:
         raise UserFacingError("The LMS has not offered this course's roster to Examgate (no LTI 1.3 Names and "
-                              "Roles service in its launches).", 409, "no_roster_service")
-    service = NamesRolesProvisioningService(connector(registration),
-                                            {"context_memberships_url": context.memberships_url})
-    try:
-        members = service.get_members()
-    except (LtiException, requests.RequestException) as error:
-        log.warning("roster of context %s not fetched: %s", context.id, error)
-        raise UserFacingError(f"The LMS did not send the roster: {error}", 502, "roster_unavailable")
+                              "Roles service, nor an LTI 1.1 memberships service, in its launches).", 409,
+                              "no_roster_service")
     active = [m for m in members if m.get("user_id") and m.get("status", "Active") == "Active"]
     added = sum(_upsert_member(context, member) for member in active)
     db.session.commit()
     log.info("roster of context %s: %s active members, %s new enrolments", context.id, len(active), added)
     return RosterSync(members=len(active), added=added)
+
+
+def _names_and_roles(context, registration):
+    service = NamesRolesProvisioningService(connector(registration),
+                                            {"context_memberships_url": context.memberships_url})
+    try:
+        return service.get_members()
+    except (LtiException, requests.RequestException) as error:
+        log.warning("roster of context %s not fetched: %s", context.id, error)
+        raise UserFacingError(f"The LMS did not send the roster: {error}", 502, "roster_unavailable") from None
+
+
+def _lti11_memberships(context):
+    consumer = db.session.get(Consumer, context.consumer_id)
+    try:
+        return read_memberships(context.lis_memberships_url, consumer.key, consumer.secret,
+                                context.lis_memberships_id, current_app.config["LTI_HTTP_TIMEOUT_SECONDS"])
+    except MembershipsError as error:
+        log.warning("LTI 1.1 memberships of context %s not fetched: %s", context.id, error)
+        raise UserFacingError(f"The LMS did not send the class list: {error}.", 502, "roster_unavailable") from None
 
 
 def never_started(resource: Resource) -> list[User]:

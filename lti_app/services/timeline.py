@@ -7,6 +7,8 @@ from datetime import datetime
 
 from ..models import CmiElement, CommitBatch, Discount, Launch, Outcome, OutcomeDelivery, Remark
 from ..scorm.cmi import attempt_result
+from ..scorm.names import item_labels
+from . import marking
 
 COLLECTION = re.compile(r"^cmi\.(objectives|interactions)\.(\d+)\.(.+)$")
 LONG_VALUE = 120
@@ -27,14 +29,16 @@ def attempt_timeline(attempt) -> list[Event]:
     events += [Event(launch.created_at, "launch", f"Launched as {launch.role} (LTI {launch.lti_version})",
                      attempt.user.display_name) for launch in Launch.query.filter_by(attempt_id=attempt.id)]
     events += _commits(attempt)
-    events += [Event(remark.created_at, "remark", f"{remark.item_id} re-marked to {remark.score:g}",
+    names = {mark.item_id: mark.label for mark in marking.item_marks(attempt)}
+    events += [Event(remark.created_at, "remark",
+                     f"{names.get(remark.item_id, remark.item_id)} re-marked to {remark.score:g}",
                      remark.created_by, detail=remark.reason) for remark in Remark.query.filter_by(attempt_id=attempt.id)]
     for discount in Discount.query.filter_by(resource_id=attempt.resource_id):
         label = "removed from the total" if discount.mode == "remove" else "given full marks"
-        events.append(Event(discount.created_at, "discount", f"{discount.item_id} {label} for everyone",
-                            discount.created_by))
+        name = names.get(discount.item_id, discount.item_id)
+        events.append(Event(discount.created_at, "discount", f"{name} {label} for everyone", discount.created_by))
         if discount.removed_at:
-            events.append(Event(discount.removed_at, "discount", f"Discount of {discount.item_id} withdrawn"))
+            events.append(Event(discount.removed_at, "discount", f"Discount of {name} withdrawn"))
     if attempt.finished_at:
         how = " when its time ran out" if attempt.end_reason == "time_up" else ""
         events.append(Event(attempt.finished_at, "finish", f"Attempt {attempt.number} finished{how}"))
@@ -52,17 +56,19 @@ def _commits(attempt):
     elements = defaultdict(list)
     for element in CmiElement.query.filter_by(attempt_id=attempt.id).order_by(CmiElement.id):
         elements[element.batch_id].append(element)
-    ids = item_ids(attempt.state or {})
+    names = item_names(attempt.state or {})
+    # A save that carried no values (the exam's timer saving, nothing changed) says nothing to a person.
     return [Event(batch.received_at, "late" if batch.late else "commit", _commit_title(batch),
-                  groups=readable(elements.get(batch.batch_id, []), ids))
-            for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)]
+                  groups=readable(elements.get(batch.batch_id, []), names))
+            for batch in CommitBatch.query.filter_by(attempt_id=attempt.id).order_by(CommitBatch.id)
+            if batch.element_count]
 
 
 def _commit_title(batch):
     values = f"{batch.element_count} value{'s' if batch.element_count != 1 else ''}"
     if batch.late:
-        return f"Commit {batch.sequence} arrived after the deadline: {values} kept, not scored"
-    return f"Commit {batch.sequence} received: {values}"
+        return f"Saved {values} after the deadline (save {batch.sequence}): kept, not scored"
+    return f"Saved {values} (save {batch.sequence})"
 
 
 def outcome_for(attempt) -> Outcome | None:
@@ -86,17 +92,18 @@ def _deliveries(attempt):
     return events
 
 
-def item_ids(state) -> dict:
-    """{("objectives", "0"): "q0", ("interactions", "3"): "q1p0"} from the CMI state."""
-    ids = {}
+def item_names(state) -> dict:
+    """{("objectives", "0"): "Question 1", ("interactions", "3"): "Question 2, part a"} from the CMI state."""
+    labels = item_labels(attempt_result(state))
+    names = {}
     for key, value in state.items():
         match = COLLECTION.match(key)
         if match and match.group(3) == "id":
-            ids[match.group(1), match.group(2)] = value
-    return ids
+            names[match.group(1), match.group(2)] = labels.get(value, value)
+    return names
 
 
-def readable(elements, ids) -> list:
+def readable(elements, names) -> list:
     """A commit's values grouped by question, part, or the exam as a whole, in the order they were set."""
     groups = {}
     for element in elements:
@@ -104,7 +111,7 @@ def readable(elements, ids) -> list:
         if match:
             collection, index, name = match.groups()
             noun = "Question" if collection == "objectives" else "Part"
-            heading = f"{noun} {ids.get((collection, index), '#' + index)}"
+            heading = names.get((collection, index), f"{noun} #{int(index) + 1}")
         else:
             heading, name = "Exam", element.key.removeprefix("cmi.")
         value = element.value if len(element.value) <= LONG_VALUE else element.value[:LONG_VALUE] + "…"
@@ -113,11 +120,13 @@ def readable(elements, ids) -> list:
 
 
 def state_at(attempt, moment):
-    """The attempt's CMI state and result as they stood at `moment`, from the log (late batches never count)."""
+    """The attempt's CMI state, result and item names as they stood at `moment`, from the log (late batches
+    never count)."""
     state = {}
     late = CommitBatch.query.with_entities(CommitBatch.batch_id).filter_by(attempt_id=attempt.id, late=True)
     for element in (CmiElement.query.filter(CmiElement.attempt_id == attempt.id, CmiElement.server_time <= moment,
                                             CmiElement.batch_id.not_in(late))
                     .order_by(CmiElement.sequence, CmiElement.id)):
         state[element.key] = element.value
-    return state, attempt_result(state)
+    result = attempt_result(state)
+    return state, result, item_labels(result)

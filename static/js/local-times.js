@@ -6,9 +6,11 @@
   "use strict";
 
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  var format = new Intl.DateTimeFormat(undefined, {
+  var parts = {
     year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short"
-  });
+  };
+  var format = new Intl.DateTimeFormat(undefined, parts);
+  var formatSeconds = new Intl.DateTimeFormat(undefined, Object.assign({second: "2-digit"}, parts));
 
   function pad(number) {
     return String(number).padStart(2, "0");
@@ -28,7 +30,7 @@
     var date = new Date(element.getAttribute("datetime"));
     if (element.dataset.local || isNaN(date)) return;
     element.title = element.textContent;
-    element.textContent = format.format(date);
+    element.textContent = (element.dataset.seconds ? formatSeconds : format).format(date);
     element.dataset.local = "true";
   }
 

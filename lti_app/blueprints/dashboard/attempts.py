@@ -13,11 +13,11 @@ def attempts_tab(resource_id):
     attempts.end_overdue(resource_id=resource.id)
     query = attempt_lists.AttemptQuery.from_args(request.args)
     discount_form = DiscountForm()
-    discount_form.item.choices = attempt_lists.resource_items(resource)
+    discount_form.item.choices = items = attempt_lists.resource_items(resource)
     return resource_tab(
         resource, "dashboard/_attempts.html", query=query, listing=attempt_lists.attempts_page(resource, query),
         deleted=attempt_lists.deleted_attempts(resource), discount_form=discount_form,
-        discounts=marking.active_discounts(resource.id).values(),
+        discounts=marking.active_discounts(resource.id).values(), item_names=items,
         remark_job=remarking.latest_job(resource))
 
 

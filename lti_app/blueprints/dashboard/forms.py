@@ -4,8 +4,8 @@ from datetime import timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, FloatField, HiddenField, IntegerField, SelectField,
-                     TextAreaField, ValidationError)
+from wtforms import (BooleanField, DateTimeLocalField, FloatField, HiddenField, IntegerField, RadioField,
+                     SelectField, TextAreaField, ValidationError)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
@@ -13,9 +13,9 @@ from ...models.courses import GRADING_METHODS, REPORT_MODES
 from ...services.remarking import DISCOUNT_MODES
 from ...services.reports import KIND_LABELS
 
-REPORT_MODE_LABELS = {"immediately": "Immediately (including 0 when an attempt starts)",
-                      "on_completion": "When an attempt is completed",
+REPORT_MODE_LABELS = {"immediately": "At once, from the start", "on_completion": "When an attempt is completed",
                       "on_close": "When the resource closes", "manually": "Only when I send them"}
+ATTEMPT_CHOICES = {"one": "One attempt", "limited": "A set number", "unlimited": "No limit"}
 GRADING_LABELS = {"highest": "Highest attempt", "last": "Last attempt", "first": "First attempt"}
 
 
@@ -47,17 +47,34 @@ class ViewerTimesForm(FlaskForm):
 
 
 class SettingsForm(ViewerTimesForm):
-    report_mode = SelectField("Send scores to the LMS", choices={m: REPORT_MODE_LABELS[m] for m in REPORT_MODES})
+    report_mode = SelectField("Send scores to the LMS", choices={m: REPORT_MODE_LABELS[m] for m in REPORT_MODES},
+                              description="“At once” sends 0 as soon as a student starts, then every new score.")
     grading_method = SelectField("Score kept", choices={m: GRADING_LABELS[m] for m in GRADING_METHODS})
     available_from = DateTimeLocalField("Available from (UTC)", validators=[Optional()])
     available_until = DateTimeLocalField("Available until (UTC)", validators=[Optional()])
-    max_attempts = IntegerField("Attempts allowed (0: unlimited)", validators=[InputRequired(), NumberRange(min=0)])
+    attempts = RadioField("Attempts each student may make", choices=ATTEMPT_CHOICES, validators=[InputRequired()])
+    max_attempts = IntegerField("Number of attempts", validators=[Optional()], description="Used with “A set number”.")
     time_limit_minutes = IntegerField("Time limit in minutes (0: none)",
                                       validators=[InputRequired(), NumberRange(min=0)])
     allow_student_review = BooleanField("Students may review their finished attempts")
 
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        if obj is not None and not self.is_submitted():
+            self.attempts.data = {0: "unlimited", 1: "one"}.get(obj.max_attempts, "limited")
+            self.max_attempts.data = obj.max_attempts if self.attempts.data == "limited" else None
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.attempts.data == "limited" and not (self.max_attempts.data and self.max_attempts.data >= 1):
+            self.max_attempts.errors = [*self.max_attempts.errors, "Say how many attempts each student may make."]
+            return False
+        return valid
+
     def settings(self):
-        values = {name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "timezone")}
+        values = {name: field.data for name, field in self._fields.items()
+                  if name not in ("csrf_token", "timezone", "attempts")}
+        values["max_attempts"] = {"one": 1, "unlimited": 0}.get(self.attempts.data, values["max_attempts"])
         return values | {"available_from": self.utc(self.available_from),
                          "available_until": self.utc(self.available_until)}
 

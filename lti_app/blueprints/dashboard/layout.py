@@ -133,9 +133,21 @@ def user_or_404(user_id):
     return user
 
 
+@bp.app_template_filter("ago")
+def ago(moment, now):
+    """How long before `now`, in the largest whole unit: "40 s ago", "3 min ago", "2 h ago"."""
+    if moment is None:
+        return "never"
+    seconds = max(0, int((now - moment).total_seconds()))
+    for size, unit in ((3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return f"{seconds} s ago"
+
+
 @bp.app_template_filter("marks")
 def marks(value):
-    return "–" if value is None else f"{value:g}"
+    return "–" if value is None else f"{round(value, 2):g}"
 
 
 @bp.app_template_filter("percent")

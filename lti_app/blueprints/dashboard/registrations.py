@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, URL
 
+from ...errors import UserFacingError
 from ...models import Lti13Registration
 from ...services import registrations, roster
 from ..viewer import get_or_404
@@ -50,7 +51,10 @@ def delete_registration(consumer_id, registration_id):
 def sync_roster(resource_id):
     """Fetch the course roster from the LMS, then show who never started."""
     resource = resource_or_404(resource_id)
-    result = roster.sync(resource.context)
-    response = render_template("dashboard/_never_started.html", resource=resource, result=result,
-                               learners=roster.never_started(resource))
+    try:
+        result, error = roster.sync(resource.context), None
+    except UserFacingError as refusal:  # shown in the card, where the instructor clicked
+        result, error = None, refusal.message
+    response = render_template("dashboard/_never_started.html", resource=resource, result=result, error=error,
+                               learners=roster.never_started(resource), roster_offered=True)
     return response, 200, {"Vary": "HX-Request"}

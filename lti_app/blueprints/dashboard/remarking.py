@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, url_for
 
 from ...errors import UserFacingError
 from ...models import Discount, RemarkJob
-from ...services import marking, remarking
+from ...services import attempt_lists, marking, remarking
 from ..viewer import get_or_404
 from . import bp
 from .forms import DiscountForm, RemarkForm, first_error
@@ -14,13 +14,13 @@ from .layout import attempt_or_404, percent, resource_or_404, who
 def remark(attempt_id):
     attempt = attempt_or_404(attempt_id)
     form = RemarkForm()
-    form.item.choices = {mark.item_id: mark.item_id for mark in marking.item_marks(attempt)}
+    form.item.choices = {mark.item_id: mark.label for mark in marking.item_marks(attempt)}
     if not form.validate_on_submit():
         flash(first_error(form), "error")
     else:
         try:
             remarking.override(attempt, form.item.data, form.score.data, form.reason.data, who())
-            flash(f"{form.item.data} re-marked to {form.score.data:g}; the attempt now scores "
+            flash(f"{form.item.choices[form.item.data]} re-marked to {form.score.data:g}; the attempt now scores "
                   f"{percent(attempt.score)}.", "ok")
         except UserFacingError as error:
             flash(error.message, "error")
@@ -37,7 +37,8 @@ def discount(resource_id):
     else:
         try:
             row, _ = remarking.discount(resource, form.item.data, form.mode.data, who())
-            flash(f"{row.item_id}: {remarking.DISCOUNT_MODES[row.mode]}. Every attempt is being re-marked.", "ok")
+            name = attempt_lists.resource_items(resource).get(row.item_id, row.item_id)
+            flash(f"{name}: {remarking.DISCOUNT_MODES[row.mode]}. Every attempt is being re-marked.", "ok")
         except UserFacingError as error:
             flash(error.message, "error")
     return redirect(url_for("dashboard.attempts_tab", resource_id=resource.id), 303)
@@ -49,7 +50,8 @@ def withdraw_discount(discount_id):
     resource = resource_or_404(row.resource_id)
     if row.removed_at is None:
         remarking.remove_discount(row, resource, who())
-        flash(f"Discount of {row.item_id} withdrawn. Every attempt is being re-marked.", "ok")
+        name = attempt_lists.resource_items(resource).get(row.item_id, row.item_id)
+        flash(f"Discount of {name} withdrawn. Every attempt is being re-marked.", "ok")
     return redirect(url_for("dashboard.attempts_tab", resource_id=resource.id), 303)
 
 

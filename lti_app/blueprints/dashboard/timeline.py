@@ -15,8 +15,7 @@ def attempt(attempt_id):
     attempts.end_if_overdue(attempt)
     marks = marking.item_marks(attempt)
     remark_form, discount_form = RemarkForm(), DiscountForm()
-    remark_form.item.choices = discount_form.item.choices = {
-        mark.item_id: f"{mark.kind.capitalize()} {mark.item_id}" for mark in marks}
+    remark_form.item.choices = discount_form.item.choices = {mark.item_id: mark.label for mark in marks}
     moment = _moment(request.args.get("at", ""), request.args.get("timezone"))
     return page("dashboard/attempt.html", "dashboard/_attempt.html", attempt=attempt, marks=marks,
                 total=marking.attempt_total(attempt, marks=marks),

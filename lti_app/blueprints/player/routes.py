@@ -22,7 +22,7 @@ from ...models import Attempt
 from ...scorm import runtime
 from ...models.base import utcnow
 from ...scorm.package import content_type_for
-from ...services import access_changes, attempts, exams
+from ...services import access_changes, attempts, exams, live
 from ..viewer import LAUNCH_TOKEN_PARAM, current_viewer, get_or_404
 from . import bp
 
@@ -183,6 +183,7 @@ def _content_scripts():
 @bp.post("/play/<int:attempt_id>/commit")
 @csrf.exempt  # sendBeacon can send no header: the signed token in the URL is the protection
 def commit(attempt_id):
+    session = None
     try:
         session = _session(attempt_id, request.args.get("token"))
         if session["m"] == REVIEW:
@@ -190,6 +191,8 @@ def commit(attempt_id):
         batch = attempts.parse_batch(_json_body())
         return jsonify(attempts.commit(attempt_id, session["s"], batch).as_json())
     except UserFacingError as error:
+        if session is not None:  # a window of this attempt, refused: its instructor's live view shows it
+            live.save_refused(attempt_id, error.code, error.message)
         return _refusal(error)
 
 

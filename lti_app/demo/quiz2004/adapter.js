@@ -58,9 +58,11 @@
       var k = 0;
       questions.forEach(function (question, i) {
         set("cmi.objectives." + i + ".id", question.id);
+        set("cmi.objectives." + i + ".description", question.title);
         question.parts.forEach(function (part) {
           var prefix = "cmi.interactions." + k++ + ".";
           set(prefix + "id", part.id);
+          set(prefix + "description", part.label);
           set(prefix + "type", part.choices ? "choice" : "numeric");
           set(prefix + "weighting", part.marks);
           set(prefix + "objectives.0.id", question.id);

@@ -4,18 +4,18 @@
 
   var PASS_MARK = 0.5;
   var QUESTIONS = [
-    { id: "q0", prompt: "Add the numbers.", parts: [
+    { id: "q0", title: "Addition", prompt: "Add the numbers.", parts: [
       { id: "q0p0", label: "2 + 3 =", answer: "5", marks: 1 }
     ] },
-    { id: "q1", prompt: "Let x = 4.", parts: [
+    { id: "q1", title: "Powers and roots", prompt: "Let x = 4.", parts: [
       { id: "q1p0", label: "x² =", answer: "16", marks: 1 },
       { id: "q1p1", label: "√x =", answer: "2", marks: 1 }
     ] },
-    { id: "q2", prompt: "Which of these numbers is prime?", parts: [
+    { id: "q2", title: "Prime numbers", prompt: "Which of these numbers is prime?", parts: [
       { id: "q2p0", label: "The prime number is", answer: "b", marks: 1,
         choices: [["a", "4"], ["b", "7"], ["c", "9"]] }
     ] },
-    { id: "q3", prompt: "A rectangle is 3 cm wide and 5 cm long.", parts: [
+    { id: "q3", title: "A rectangle", prompt: "A rectangle is 3 cm wide and 5 cm long.", parts: [
       { id: "q3p0", label: "Its area, in cm², is", answer: "15", marks: 2 },
       { id: "q3p1", label: "Its perimeter, in cm, is", answer: "16", marks: 1 }
     ] }
@@ -85,7 +85,7 @@
 
   function renderQuestion(question, i) {
     var section = element("section", { "class": "question", id: "question-" + question.id });
-    section.appendChild(element("h2", {}, "Question " + (i + 1) + " (" + maxMarks(question) + " marks)"));
+    section.appendChild(element("h2", {}, "Question " + (i + 1) + ": " + question.title + " (" + maxMarks(question) + " marks)"));
     section.appendChild(element("p", {}, question.prompt));
     question.parts.forEach(function (part) { section.appendChild(renderPart(part)); });
     var button = element("button", { type: "button", id: "submit-" + question.id, name: "submit-" + question.id }, "Submit answer");
