@@ -14,7 +14,7 @@ from flask import Blueprint, abort, render_template, url_for
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .. import ROOT
+from config import ROOT
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 DOCS = ROOT / "docs"
