@@ -172,5 +172,5 @@ def test_the_roster_of_a_course_without_names_and_roles_is_refused_with_the_reas
     world = factories.classroom()  # LTI 1.1 launches offer no roster service
     factories.sign_in(client, world.instructor)
     reply = client.post(f"/dashboard/resources/{world.resource.id}/roster")
-    assert reply.status_code == 409
+    assert reply.status_code == 200  # said in the card the instructor clicked (htmx swaps only 2xx answers)
     assert "The LMS has not offered this course's roster to Examgate" in html.unescape(reply.get_data(as_text=True))
