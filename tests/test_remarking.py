@@ -124,7 +124,7 @@ def test_withdrawing_a_discount_re_marks_every_attempt_back(client, world, run_j
     assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(1 / 2)  # q0 alone: 1 of 2
     discount_id = Discount.query.one().id
     page = client.post(f"/dashboard/discounts/{discount_id}/withdraw", follow_redirects=True).get_data(as_text=True)
-    assert "Discount of q1 withdrawn. Every attempt is being re-marked." in page
+    assert "Discount of Question 2 withdrawn. Every attempt is being re-marked." in page
     run_jobs()
     assert db.session.get(Attempt, world.attempt.id).score == pytest.approx(4 / 5)  # q0 1 of 2, q1 3 of 3
     assert db.session.get(Discount, discount_id).removed_at is not None and marking.active_discounts(
