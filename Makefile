@@ -45,6 +45,7 @@ bench: setup
 	$(BIN)/python bench/commits.py
 	$(BIN)/python bench/outcomes.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/launches.py
 
 clean:
 	rm -rf $(VENV) tools/npm/node_modules tests/npm/node_modules instance
