@@ -7,7 +7,7 @@ import pytest
 
 from lti_app.errors import UserFacingError
 from lti_app.extensions import db
-from lti_app.models import AccessChange, CmiElement, CommitBatch, QuestionScore, Remark
+from lti_app.models import AccessChange, CmiElement, CommitBatch, Discount, QuestionScore, Remark
 from lti_app.models.base import utcnow
 from lti_app.services import attempts
 from tests import factories
@@ -78,6 +78,21 @@ def test_nothing_changes_the_score_when_the_numbers_do_not(world):
     assert attempt.score == 1
     send(attempt, 3, [("cmi.objectives.0.score.raw", "0.5")])
     assert attempt.score == 0  # the score went through marking, which applies the re-mark
+
+
+def test_a_discount_counts_in_every_later_commit_until_it_is_withdrawn(world):
+    resource, _ = world
+    attempt = started(*world)
+    send(attempt, 1, QUESTION_0 + QUESTION_1 + [("cmi.score.raw", "1"), ("cmi.score.max", "3")])
+    discount = Discount(resource_id=resource.id, item_id="q1", mode="full_marks", created_by="t")
+    db.session.add(discount)
+    db.session.commit()
+    send(attempt, 2, [("cmi.objectives.0.score.raw", "0"), ("cmi.score.raw", "0")])
+    assert attempt.score == pytest.approx(2 / 3)  # q1's two marks given to everyone
+    discount.removed_at = utcnow()
+    db.session.commit()
+    send(attempt, 3, [("cmi.objectives.0.score.raw", "1"), ("cmi.score.raw", "1")])
+    assert attempt.score == pytest.approx(1 / 3)  # the package's own total again
 
 
 def test_terminate_with_suspend_keeps_the_attempt_open_and_adds_time(world):

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from lti_app.extensions import db
+from lti_app.models import Discount, Resource
 from tests.test_player import batch, launched, open_player  # noqa: F401  (launched is a fixture)
 
 
@@ -40,24 +41,37 @@ def statements():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def test_a_batch_of_plain_values_runs_five_statements(client, commit_url):
+def test_a_batch_of_plain_values_runs_four_statements(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, cmi__location="q1", cmi__suspend_data='{"q0": "4"}'))
     assert saved.status_code == 200 and saved.json["duplicate"] is False
-    # 1 SELECT attempt (FOR UPDATE on PostgreSQL): the lock; 2 INSERT commit_batch ON CONFLICT DO NOTHING:
-    # the batch recorded once; 3 SELECT resource: its deadline (attempt.resource); 4 INSERT cmi_element:
-    # the batch's elements, one executemany; 5 UPDATE attempt: state, state_times, last_commit_at.
-    assert len(sent) == 5, "\n".join(sent)
+    # 1 SELECT attempt JOIN resource (FOR UPDATE OF attempt on PostgreSQL): the lock, and the deadline's
+    # resource; 2 INSERT commit_batch ON CONFLICT DO NOTHING: the batch recorded once; 3 INSERT cmi_element:
+    # the batch's elements in one multi-row statement; 4 UPDATE attempt: state, state_times, last_commit_at.
+    assert len(sent) == 4, "\n".join(sent)
 
 
-def test_a_batch_that_changes_the_score_runs_thirteen_statements(client, commit_url):
+SCORE_CHANGING = dict(cmi__objectives__0__id="q0", cmi__objectives__0__score__raw="1",
+                      cmi__objectives__0__score__max="1", cmi__score__raw="1", cmi__score__max="2",
+                      cmi__score__scaled="0.5")
+
+
+def test_a_batch_that_changes_the_score_runs_six_statements(client, commit_url):
     with statements() as sent:
-        saved = send(client, commit_url, batch(
-            2, cmi__objectives__0__id="q0", cmi__objectives__0__score__raw="1", cmi__objectives__0__score__max="1",
-            cmi__score__raw="1", cmi__score__max="2", cmi__score__scaled="0.5"))
+        saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
-    # The five of a plain batch, and: the question scores' upsert (one executemany); marking.attempt_score's
-    # SELECT discount, SELECT remark and SELECT question_score; after the commit, outcomes.attempt_changed
-    # re-reads the expired attempt and its resource, then SELECT launch (with its consumer) and SELECT the
-    # student's attempts (an open attempt gives no score to send, so no outcome row is written).
-    assert len(sent) == 13, "\n".join(sent)
+    # The four of a plain batch, and: the question scores' upsert (one multi-row statement); one SELECT
+    # EXISTS for a re-mark of the attempt or a discount of its resource (there is none: the package's total
+    # is the score). After the commit nothing: an open attempt sending on completion changes no outcome.
+    assert len(sent) == 6, "\n".join(sent)
+    assert sum(statement.startswith("SELECT") for statement in sent) == 2
+
+
+def test_with_a_discount_the_marks_are_read_too(client, commit_url):
+    db.session.add(Discount(resource_id=Resource.query.one().id, item_id="q9", mode="remove", created_by="t"))
+    db.session.commit()
+    with statements() as sent:
+        saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
+    assert saved.status_code == 200 and saved.json["score"] == 0.5
+    # The six above, and marking's SELECT discount, SELECT remark and SELECT question_score.
+    assert len(sent) == 9, "\n".join(sent)

@@ -15,9 +15,9 @@ Imports point one way: blueprints and services → this package → models and `
 `workers/outcome_jobs.py` only calls the verbs below.
 """
 from .delivery import deliver
-from .recording import (attempt_changed, failing_outcomes, flagged_consumers, report_resource, resend, resend_all,
-                        resource_outcomes, sweep_due)
+from .recording import (affects_outcome, attempt_changed, failing_outcomes, flagged_consumers, report_resource,
+                        resend, resend_all, resource_outcomes, sweep_due)
 from .scores import desired_score
 
-__all__ = ["attempt_changed", "deliver", "desired_score", "failing_outcomes", "flagged_consumers", "report_resource",
-           "resend", "resend_all", "resource_outcomes", "sweep_due"]
+__all__ = ["affects_outcome", "attempt_changed", "deliver", "desired_score", "failing_outcomes", "flagged_consumers",
+           "report_resource", "resend", "resend_all", "resource_outcomes", "sweep_due"]

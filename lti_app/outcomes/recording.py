@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Attempt, Consumer, Launch, Outcome, Resource, User
 from ..models.base import utcnow
 from .delivery import lock_seconds, queue_delivery
-from .scores import NO_GRADEBOOK, desired_score, has_gradebook, reporting_launch, user_attempts
+from .scores import NO_GRADEBOOK, desired_score, has_gradebook, may_count, reporting_launch, user_attempts
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,16 @@ QUEUE_GRACE = timedelta(minutes=5)
 
 def attempt_changed(attempt) -> Outcome | None:
     """Called after the attempts service committed: an attempt started, was scored or finished."""
-    resource = attempt.resource
-    if not _reports_now(resource):
+    if not affects_outcome(attempt):
         return None
-    return _record_and_queue(resource, attempt.user_id)
+    return _record_and_queue(attempt.resource, attempt.user_id)
+
+
+def affects_outcome(attempt) -> bool:
+    """Whether a change to this attempt can change what the LMS should hold now. An attempt that cannot
+    count (an open one, when scores go on completion) changes nothing, so saves mid-exam run no outcome
+    query."""
+    return _reports_now(attempt.resource) and may_count(attempt.resource, attempt)
 
 
 def report_resource(resource) -> int:

@@ -7,11 +7,15 @@ from ..models import Attempt, Launch
 NO_GRADEBOOK = "not sent: the LMS gave no gradebook for this launch"
 
 
+def may_count(resource, attempt) -> bool:
+    """Whether this attempt's score can be the one reported: on completion, an open attempt never is."""
+    return resource.report_mode != "on_completion" or attempt.status == "finished"
+
+
 def scoring_attempt(resource, attempts) -> Attempt | None:
     """The attempt whose score the resource reports (grading method over the scored attempts)."""
     live = [a for a in attempts if a.deleted_at is None]
-    scored = [a for a in live if a.score is not None
-              and (resource.report_mode != "on_completion" or a.status == "finished")]
+    scored = [a for a in live if a.score is not None and may_count(resource, a)]
     if not scored:
         # "immediately" reports 0 once an attempt starts: never attempted and scored zero differ.
         return _pick("last", live) if resource.report_mode == "immediately" and live else None

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
 
 from .. import outcomes
 from ..errors import UserFacingError
@@ -243,8 +244,9 @@ def _bad(message, param):
 
 def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     """Apply one batch from the window holding `session_key`; the same batch twice is applied once."""
-    attempt = db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id).with_for_update()).scalar_one_or_none()
+    attempt = db.session.execute(  # the resource comes with it: its deadline is read on every commit
+        select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))
+        .where(Attempt.id == attempt_id).with_for_update(of=Attempt)).scalar_one_or_none()
     if attempt is None or attempt.deleted_at is not None:
         raise UserFacingError("This attempt no longer exists.", 404, "attempt_not_found")
     if attempt.session_key != session_key:
@@ -262,11 +264,16 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     late = attempt.end_reason == "time_up" or overdue(attempt, now)
     changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now)
     receipt = _receipt(attempt, batch, duplicate=False, late=late)
+    # Read before the commit expires the attempt: most saves then run no query after it.
+    ended = was_open and attempt.status == "finished"
+    announce = changed and (ended or outcomes.affects_outcome(attempt))
+    statuses = f"{attempt.completion_status}/{attempt.success_status}"
     db.session.commit()
     if changed:
-        log.info("attempt %s: score %s, %s/%s, status %s%s", attempt_id, receipt.score, attempt.completion_status,
-                 attempt.success_status, receipt.status, " (a late batch ended it)" if receipt.late else "")
-        _announce(attempt, ended=was_open and attempt.status == "finished")
+        log.info("attempt %s: score %s, %s, status %s%s", attempt_id, receipt.score, statuses, receipt.status,
+                 " (a late batch ended it)" if receipt.late else "")
+    if announce:
+        _announce(attempt, ended)
     return receipt
 
 
@@ -340,7 +347,7 @@ def _iso(moment):
 
 def _log_elements(attempt, batch, now):
     if batch.elements:
-        db.session.execute(insert(CmiElement), [
+        db.session.execute(_many_rows(insert(CmiElement.__table__)), [
             {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
              "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
 
@@ -472,7 +479,7 @@ def _record_result(attempt, before, after) -> bool:
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
     if changed_items or before.score != after.score or before.raw != after.raw or before.max != after.max:
-        attempt.score = marking.attempt_score(attempt)
+        attempt.score = marking.score_after_commit(attempt)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
 
@@ -490,11 +497,17 @@ def _items(result) -> dict:
 
 
 def _upsert_question_scores(rows):
-    """One upsert statement, run for every row; the unique (attempt, item) lets concurrent commits meet on one row."""
-    statement = _insert(QuestionScore)
-    db.session.execute(statement.on_conflict_do_update(
+    """One upsert; the unique (attempt, item) lets concurrent commits meet on one row."""
+    statement = _insert(QuestionScore.__table__)
+    db.session.execute(_many_rows(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"],
-        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")}), rows)
+        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")})), rows)
+
+
+def _many_rows(statement):
+    """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
+    which it applies to INSERT .. RETURNING), rather than one execution per row."""
+    return statement.returning(statement.table.c.id)
 
 
 def package_not_started(attempt_id: int, session_key: str):

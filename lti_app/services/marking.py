@@ -13,6 +13,9 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
+from sqlalchemy import exists, or_, select
+
+from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result, question_of
 from ..scorm.names import plain_label
@@ -153,10 +156,25 @@ def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
     return total if total.maximum > 0 else None
 
 
-def attempt_score(attempt, discounts=None) -> float | None:
+def attempt_score(attempt, discounts=None, marks=None) -> float | None:
     """The attempt's score, 0–1, or None while there is none."""
-    total = attempt_total(attempt, discounts)
+    total = attempt_total(attempt, discounts, marks)
     return None if total is None else total.score
+
+
+def score_after_commit(attempt) -> float | None:
+    """The score once a commit changed the package's numbers. Unless a re-mark or a discount moves it, a
+    package that reports its total is scored by that total alone, so no question row is read."""
+    if attempt.max_score and attempt.raw_score is not None and not _instructor_changes(attempt):
+        return attempt_score(attempt, discounts={}, marks=[])
+    return attempt_score(attempt)
+
+
+def _instructor_changes(attempt) -> bool:
+    """Whether any re-mark of this attempt or active discount of its resource exists (one query)."""
+    remarked = exists().where(Remark.attempt_id == attempt.id)
+    discounted = exists().where(Discount.resource_id == attempt.resource_id, Discount.removed_at.is_(None))
+    return db.session.scalar(select(or_(remarked, discounted)))
 
 
 def attempt_notes(attempt) -> list[str]:
