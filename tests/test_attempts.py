@@ -46,7 +46,10 @@ def test_a_commit_logs_elements_sets_state_and_scores(world):
     receipt = send(attempt, 1, QUESTION_0 + QUESTION_1 + [("cmi.score.raw", "1"), ("cmi.score.max", "3"),
                                                           ("cmi.completion_status", "incomplete")])
     assert receipt.as_json()["result"] is True and not receipt.duplicate
-    assert CmiElement.query.filter_by(attempt_id=attempt.id).count() == 12
+    logged = CmiElement.query.filter_by(attempt_id=attempt.id).order_by(CmiElement.id).all()
+    assert [(e.key, e.value) for e in logged] == QUESTION_0 + QUESTION_1 + [
+        ("cmi.score.raw", "1"), ("cmi.score.max", "3"), ("cmi.completion_status", "incomplete")]
+    assert {e.client_time.timestamp() for e in logged} == {1_790_000_000} and {e.sequence for e in logged} == {1}
     assert attempt.state["cmi.objectives.0.id"] == "q0" and attempt.state_times["cmi.score.raw"] == 1
     assert attempt.score == pytest.approx(1 / 3) and attempt.completion_status == "incomplete"
     scores = {row.item_id: (row.kind, row.raw, row.max) for row in QuestionScore.query}

@@ -15,9 +15,10 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ARRAY, Text, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -25,7 +26,7 @@ from .. import outcomes
 from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
-from ..models.base import utcnow
+from ..models.base import UTCDateTime, utcnow
 from ..scorm.cmi import accumulate_total_time, attempt_result
 from ..scorm.names import item_labels
 from . import access_changes, marking, receipts
@@ -244,9 +245,7 @@ def _bad(message, param):
 
 def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     """Apply one batch from the window holding `session_key`; the same batch twice is applied once."""
-    attempt = db.session.execute(  # the resource comes with it: its deadline is read on every commit
-        select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))
-        .where(Attempt.id == attempt_id).with_for_update(of=Attempt)).scalar_one_or_none()
+    attempt = db.session.execute(LOCK_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
     if attempt is None or attempt.deleted_at is not None:
         raise UserFacingError("This attempt no longer exists.", 404, "attempt_not_found")
     if attempt.session_key != session_key:
@@ -307,18 +306,61 @@ def _announce(attempt, ended):
 
 def _record_batch(attempt, batch) -> bool:
     """Record the batch's arrival; False when it had arrived before (the attempt row is locked)."""
-    statement = _insert(CommitBatch).values(
-        attempt_id=attempt.id, batch_id=batch.batch_id, sequence=batch.sequence,
-        element_count=len(batch.elements), received_at=utcnow())
-    inserted = db.session.execute(
-        statement.on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(CommitBatch.id))
+    inserted = db.session.execute(_statement(_record_batch_statement), {
+        "attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+        "element_count": len(batch.elements), "received_at": utcnow(), "late": False})
     return inserted.first() is not None
 
 
-def _insert(model):
+# The commit path's statements are built once (per database dialect where they differ): every student
+# saves every few seconds, and building and keying a statement costs more than the database running it.
+LOCK_ATTEMPT = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
+                .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
+
+
+def _statement(build):
+    return build(db.session.get_bind().dialect.name)
+
+
+@cache
+def _record_batch_statement(dialect):
+    table = CommitBatch.__table__
+    return _insert(dialect, table).on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(
+        table.c.id)
+
+
+@cache
+def _log_elements_statement(dialect):
+    return _many_rows(insert(CmiElement.__table__))
+
+
+# On PostgreSQL the elements travel as three arrays: seven parameters, whatever the batch's size, so the
+# driver parses the statement once rather than for every batch (it caches none with over 50 parameters).
+LOG_ELEMENTS_FROM_ARRAYS = text(
+    'INSERT INTO cmi_element (attempt_id, batch_id, sequence, "key", value, client_time, server_time) '
+    "SELECT :attempt_id, :batch_id, :sequence, e.key, e.value, e.client_time, :server_time "
+    "FROM unnest(:keys, :values, :client_times) WITH ORDINALITY AS e(key, value, client_time, n) ORDER BY e.n"
+).bindparams(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
+             bindparam("client_times", type_=ARRAY(UTCDateTime)), bindparam("server_time", type_=UTCDateTime))
+
+
+@cache
+def _upsert_question_scores_statement(dialect):
+    statement = _insert(dialect, QuestionScore.__table__)
+    return _many_rows(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "item_id"],
+        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")}))
+
+
+def _many_rows(statement):
+    """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
+    which it applies to INSERT .. RETURNING), rather than one execution per row."""
+    return statement.returning(statement.table.c.id)
+
+
+def _insert(dialect, table):
     """INSERT with ON CONFLICT, on PostgreSQL and SQLite alike."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def _receipt(attempt, batch, duplicate, late):
@@ -346,10 +388,17 @@ def _iso(moment):
 
 
 def _log_elements(attempt, batch, now):
-    if batch.elements:
-        db.session.execute(_many_rows(insert(CmiElement.__table__)), [
-            {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
-             "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
+    if not batch.elements:
+        return
+    batch_values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+                    "server_time": now}
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(LOG_ELEMENTS_FROM_ARRAYS, {
+            **batch_values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
+            "client_times": [e.client_time for e in batch.elements]})
+    else:
+        db.session.execute(_statement(_log_elements_statement), [
+            {**batch_values, "key": e.key, "value": e.value, "client_time": e.client_time} for e in batch.elements])
 
 
 def _keep_late(attempt, batch, now) -> bool:
@@ -498,16 +547,7 @@ def _items(result) -> dict:
 
 def _upsert_question_scores(rows):
     """One upsert; the unique (attempt, item) lets concurrent commits meet on one row."""
-    statement = _insert(QuestionScore.__table__)
-    db.session.execute(_many_rows(statement.on_conflict_do_update(
-        index_elements=["attempt_id", "item_id"],
-        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")})), rows)
-
-
-def _many_rows(statement):
-    """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
-    which it applies to INSERT .. RETURNING), rather than one execution per row."""
-    return statement.returning(statement.table.c.id)
+    db.session.execute(_statement(_upsert_question_scores_statement), rows)
 
 
 def package_not_started(attempt_id: int, session_key: str):

@@ -13,7 +13,7 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import bindparam, exists, or_, select
 
 from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
@@ -172,9 +172,12 @@ def score_after_commit(attempt) -> float | None:
 
 def _instructor_changes(attempt) -> bool:
     """Whether any re-mark of this attempt or active discount of its resource exists (one query)."""
-    remarked = exists().where(Remark.attempt_id == attempt.id)
-    discounted = exists().where(Discount.resource_id == attempt.resource_id, Discount.removed_at.is_(None))
-    return db.session.scalar(select(or_(remarked, discounted)))
+    return db.session.scalar(INSTRUCTOR_CHANGES, {"attempt_id": attempt.id, "resource_id": attempt.resource_id})
+
+
+INSTRUCTOR_CHANGES = select(or_(  # built once: every commit that moves a score runs it
+    exists().where(Remark.attempt_id == bindparam("attempt_id")),
+    exists().where(Discount.resource_id == bindparam("resource_id"), Discount.removed_at.is_(None))))
 
 
 def attempt_notes(attempt) -> list[str]:
