@@ -62,24 +62,36 @@ class AttemptResult:
 
 
 def attempt_result(state: Mapping[str, str]) -> AttemptResult:
-    scorm12 = any(str(key).startswith("cmi.core.") for key in state)
+    scorm12 = _is_scorm12(state)
+    raw, max_, score = package_totals(state, scorm12)
+    completion, success = _statuses(state, scorm12)
+    collections = _collections(state)
+    parts = _parts(collections["interactions"])
+    return AttemptResult(
+        score=score,
+        raw=raw,
+        max=max_,
+        completion_status=completion,
+        success_status=success,
+        questions=_questions(collections["objectives"], parts),
+        parts=parts,
+        time_seconds=_time_spent(state, scorm12),
+    )
+
+
+def package_totals(state: Mapping[str, str], scorm12: bool | None = None) -> tuple:
+    """(raw, max, scaled score) as the package reports its total."""
+    scorm12 = _is_scorm12(state) if scorm12 is None else scorm12
     prefix = "cmi.core." if scorm12 else "cmi."
     raw = _number(state.get(prefix + "score.raw"))
     max_ = _number(state.get(prefix + "score.max"))
     if scorm12 and max_ is None and raw is not None:
         max_ = 100.0  # SCORM 1.2 reads a raw score without min and max as a percentage
-    completion, success = _statuses(state, scorm12)
-    parts = _parts(state)
-    return AttemptResult(
-        score=_scaled(_number(state.get("cmi.score.scaled")), raw, max_),
-        raw=raw,
-        max=max_,
-        completion_status=completion,
-        success_status=success,
-        questions=_questions(state, parts),
-        parts=parts,
-        time_seconds=_time_spent(state, scorm12),
-    )
+    return raw, max_, _scaled(_number(state.get("cmi.score.scaled")), raw, max_)
+
+
+def _is_scorm12(state):
+    return any(str(key).startswith("cmi.core.") for key in state)
 
 
 def parse_duration_2004(text: str | None) -> float | None:
@@ -160,29 +172,73 @@ def _statuses(state: Mapping[str, str], scorm12: bool) -> tuple[str, str]:
     )
 
 
-def _collection(state: Mapping[str, str], name: str) -> list[dict[str, str]]:
-    """The entries of cmi.<name>.N.*, in index order, each as {"id": ..., "score.raw": ...}."""
-    entries = defaultdict(dict)
-    pattern = re.compile(rf"^cmi\.{name}\.(\d+)\.(.+)$")
+COLLECTION_KEY = re.compile(r"^cmi\.(objectives|interactions)\.(\d+)\.(.+)$")
+
+
+def _collections(state: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The entries of cmi.objectives.N.* and cmi.interactions.N.*, in index order, each as
+    {"id": ..., "score.raw": ...}; one pass over the state."""
+    entries = {"objectives": defaultdict(dict), "interactions": defaultdict(dict)}
     for key, value in state.items():
-        match = pattern.match(str(key))
+        match = COLLECTION_KEY.match(str(key))
         if match and not isinstance(value, (dict, list)):
-            entries[int(match.group(1))][match.group(2)] = str(value)
-    return [entries[index] for index in sorted(entries) if entries[index].get("id")]
+            entries[match.group(1)][int(match.group(2))][match.group(3)] = str(value)
+    return {name: [found[index] for index in sorted(found) if found[index].get("id")]
+            for name, found in entries.items()}
+
+
+# What a question's or part's stored row is made of (see services/attempts.item_rows), by collection; of
+# those, a change to the score field moves that row's score and nothing else.
+ROW_FIELDS = {"objectives": {"id", "score.raw", "score.max", "description"},
+              "interactions": {"id", "result", "weighting", "description", "objectives.0.id"}}
+SCORE_FIELDS = {"objectives": "score.raw", "interactions": "result"}
+TOTAL_KEYS = ("cmi.core.", "cmi.score.", "cmi.completion_status", "cmi.success_status", "cmi.total_time",
+              "cmi.session_time")
+
+
+def moves_result(key) -> bool:
+    """Whether a change to this key can change what is stored from the result: the totals, the statuses,
+    the time, or a question's or part's row. Suspend data, a location or a learner's response cannot."""
+    if key.startswith(TOTAL_KEYS):
+        return True
+    match = COLLECTION_KEY.match(key)
+    return match is not None and match.group(3) in ROW_FIELDS[match.group(1)]
+
+
+def rows_scored(state: Mapping[str, str], changed_keys) -> set[str] | None:
+    """The ids of the questions and parts whose score the changed keys set, when that is all they change
+    of any row; None when they may change rows otherwise (an id, a name, a maximum: a new entry, or one
+    renamed), so that every row must be compared."""
+    scored = set()
+    for key in changed_keys:
+        match = COLLECTION_KEY.match(key)
+        if match is None:
+            continue
+        name, index, field = match.groups()
+        if field == SCORE_FIELDS[name]:
+            scored.add(state.get(f"cmi.{name}.{index}.id"))
+        elif field in ROW_FIELDS[name]:
+            return None
+    return scored
 
 
 def question_of(part_id, question_ids):
-    """The question a part belongs to: the longest question id followed by "p" in the part's id."""
-    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
-    return max(owners, key=len) if owners else None
+    """The question a part belongs to: the longest question id followed by "p" in the part's id.
+    question_ids: a set or dict (anything `in` can ask); each "p" of the part's id is tried, last first."""
+    end = part_id.rfind("p")
+    while end > 0:
+        if part_id[:end] in question_ids:
+            return part_id[:end]
+        end = part_id.rfind("p", 0, end)
+    return None
 
 
-def _questions(state: Mapping[str, str], parts) -> tuple[QuestionScore, ...]:
+def _questions(objectives, parts) -> tuple[QuestionScore, ...]:
     """Each objective's score; a question not answered yet is worth its parts' weightings."""
-    objectives = _collection(state, "objectives")
+    question_ids = {objective["id"] for objective in objectives}
     weightings = defaultdict(float)
     for part in parts:
-        owner = question_of(part.id, [objective["id"] for objective in objectives])
+        owner = question_of(part.id, question_ids)
         if owner is not None and part.weighting is not None:
             weightings[owner] += part.weighting
     questions = []
@@ -196,7 +252,7 @@ def _questions(state: Mapping[str, str], parts) -> tuple[QuestionScore, ...]:
     return tuple(questions)
 
 
-def _parts(state: Mapping[str, str]) -> tuple[PartResult, ...]:
+def _parts(interactions) -> tuple[PartResult, ...]:
     return tuple(
         PartResult(
             id=interaction["id"],
@@ -206,7 +262,7 @@ def _parts(state: Mapping[str, str]) -> tuple[PartResult, ...]:
             description=interaction.get("description", "").strip(),
             question=interaction.get("objectives.0.id", "").strip(),
         )
-        for interaction in _collection(state, "interactions")
+        for interaction in interactions
     )
 
 

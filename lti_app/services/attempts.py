@@ -27,7 +27,7 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
 from ..models.base import UTCDateTime, utcnow
-from ..scorm.cmi import accumulate_total_time, attempt_result
+from ..scorm.cmi import accumulate_total_time, attempt_result, moves_result, package_totals, rows_scored
 from ..scorm.names import item_labels
 from . import access_changes, marking, receipts
 
@@ -422,14 +422,15 @@ def _apply(attempt, batch, now) -> bool:
     """Write the batch; True when the score or a status changed."""
     _log_elements(attempt, batch, now)
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
-    before = attempt_result(attempt.state or {})
+    old_state = attempt.state or {}
     state, times = _merged(attempt, batch)
     if batch.end and finishing:
         _end_session(state, batch)
     attempt.state, attempt.state_times, attempt.last_commit_at = state, times, now
-    after = attempt_result(state)
+    changed_keys = [key for key in {e.key for e in batch.elements} | set(TOTAL_TIMES)
+                    if state.get(key) != old_state.get(key) and moves_result(key)]
     with db.session.no_autoflush:  # the attempt's row is written once, at commit
-        changed = _record_result(attempt, before, after)
+        changed = bool(changed_keys) and _record_result(attempt, old_state, state, changed_keys)
     if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
         attempt.finish_sequence = batch.sequence
@@ -508,6 +509,9 @@ def _key(state, name):
     return core if core in state else f"cmi.{name}"
 
 
+TOTAL_TIMES = ("cmi.core.total_time", "cmi.total_time")  # set by the server when a session ends
+
+
 def _end_session(state, batch):
     """Add the session time carried by the batch that ends a session to the total time."""
     for version, session_key, total_key in (("1.2", "cmi.core.session_time", "cmi.core.total_time"),
@@ -517,23 +521,32 @@ def _end_session(state, batch):
             state[total_key] = accumulate_total_time(state.get(total_key), session_time, scorm_version=version)
 
 
-def _record_result(attempt, before, after) -> bool:
-    old_items = _items(before)
-    changed_items = [row for item_id, row in _items(after).items() if old_items.get(item_id) != row]
+def _record_result(attempt, old_state, state, changed_keys) -> bool:
+    """Store what the changed keys move of the result; True when the score or a status changed.
+    Only the rows of the questions and parts whose scores changed are compared and written, unless an
+    id, a name or a maximum changed: then every row is compared with the result before the batch."""
+    after = attempt_result(state)
+    scored = rows_scored(state, changed_keys)
+    if scored is None:
+        old_items = item_rows(attempt_result(old_state))
+        changed_items = [row for item_id, row in item_rows(after).items() if old_items.get(item_id) != row]
+    else:
+        changed_items = [row for item_id, row in item_rows(after).items() if item_id in scored]
     for row in changed_items:
         row["attempt_id"] = attempt.id
     if changed_items:
         _upsert_question_scores(changed_items)
+    before = package_totals(old_state)
     attempt.raw_score, attempt.max_score = after.raw, after.max
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
-    if changed_items or before.score != after.score or before.raw != after.raw or before.max != after.max:
+    if changed_items or before != (after.raw, after.max, after.score):
         attempt.score = marking.score_after_commit(attempt)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
 
 
-def _items(result) -> dict:
+def item_rows(result) -> dict:
     """The question and part score rows a result gives: questions first, then parts, in package order."""
     items, labels = {}, item_labels(result)
     for position, question in enumerate(result.questions):

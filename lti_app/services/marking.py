@@ -130,7 +130,7 @@ def _following(part, question):
 
 def question_totals(marks) -> dict:
     """{question id: (counted raw, counted max)}; a part outside every question counts on its own."""
-    question_ids = [mark.item_id for mark in marks if mark.kind == "question"]
+    question_ids = {mark.item_id for mark in marks if mark.kind == "question"}
     return {mark.item_id: (mark.counted_raw, mark.counted_max) for mark in marks
             if mark.kind == "question" or question_of(mark.item_id, question_ids) is None}
 
