@@ -46,7 +46,8 @@ def test_a_batch_of_plain_values_runs_four_statements(client, commit_url):
         saved = send(client, commit_url, batch(2, cmi__location="q1", cmi__suspend_data='{"q0": "4"}'))
     assert saved.status_code == 200 and saved.json["duplicate"] is False
     # 1 SELECT attempt JOIN resource (FOR UPDATE OF attempt on PostgreSQL): the lock, and the deadline's
-    # resource; 2 INSERT commit_batch ON CONFLICT DO NOTHING: the batch recorded once; 3 INSERT cmi_element:
+    # resource; 2 INSERT commit_batch ON CONFLICT DO NOTHING: the batch recorded once, RETURNING whether a
+    # re-mark or a discount exists (EXISTS, in the same round trip); 3 INSERT cmi_element:
     # the batch's elements in one multi-row statement; 4 UPDATE attempt: state, state_times, last_commit_at.
     assert len(sent) == 4, "\n".join(sent)
 
@@ -56,15 +57,15 @@ SCORE_CHANGING = dict(cmi__objectives__0__id="q0", cmi__objectives__0__score__ra
                       cmi__score__scaled="0.5")
 
 
-def test_a_batch_that_changes_the_score_runs_six_statements(client, commit_url):
+def test_a_batch_that_changes_the_score_runs_five_statements(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
-    # The four of a plain batch, and: the question scores' upsert (one multi-row statement); one SELECT
-    # EXISTS for a re-mark of the attempt or a discount of its resource (there is none: the package's total
-    # is the score). After the commit nothing: an open attempt sending on completion changes no outcome.
-    assert len(sent) == 6, "\n".join(sent)
-    assert sum(statement.startswith("SELECT") for statement in sent) == 2
+    # The four of a plain batch, and the question scores' upsert (one multi-row statement). No re-mark or
+    # discount exists (read with the batch's record), so the package's total is the score without reading
+    # the marks. After the commit nothing: an open attempt sending on completion changes no outcome.
+    assert len(sent) == 5, "\n".join(sent)
+    assert sum(statement.startswith("SELECT") for statement in sent) == 1
 
 
 def test_with_a_discount_the_marks_are_read_too(client, commit_url):
@@ -73,5 +74,5 @@ def test_with_a_discount_the_marks_are_read_too(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
-    # The six above, and marking's SELECT discount, SELECT remark and SELECT question_score.
-    assert len(sent) == 9, "\n".join(sent)
+    # The five above, and marking's SELECT discount, SELECT remark and SELECT question_score.
+    assert len(sent) == 8, "\n".join(sent)

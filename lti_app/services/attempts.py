@@ -252,7 +252,8 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
     _check_size(attempt, batch)
-    if not _record_batch(attempt, batch):
+    recorded = _record_batch(attempt, batch)
+    if recorded is None:
         receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()
         return receipt
@@ -261,7 +262,7 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     now = utcnow()
     was_open = attempt.status == "open"
     late = attempt.end_reason == "time_up" or overdue(attempt, now)
-    changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now)
+    changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now, recorded.marked)
     receipt = _receipt(attempt, batch, duplicate=False, late=late)
     # Read before the commit expires the attempt: most saves then run no query after it.
     ended = was_open and attempt.status == "finished"
@@ -304,12 +305,14 @@ def _announce(attempt, ended):
         receipts.attempt_finished(attempt)
 
 
-def _record_batch(attempt, batch) -> bool:
-    """Record the batch's arrival; False when it had arrived before (the attempt row is locked)."""
-    inserted = db.session.execute(_statement(_record_batch_statement), {
+def _record_batch(attempt, batch):
+    """Record the batch's arrival: its row (id, and `marked`: whether a re-mark or a discount moves the
+    attempt's score, read in the same round trip), or None when it had arrived before (the attempt row
+    is locked)."""
+    return db.session.execute(_statement(_record_batch_statement), {
         "attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-        "element_count": len(batch.elements), "received_at": utcnow(), "late": False})
-    return inserted.first() is not None
+        "element_count": len(batch.elements), "received_at": utcnow(), "late": False,
+        **marking.marked_parameters(attempt)}).first()
 
 
 # The commit path's statements are built once (per database dialect where they differ): every student
@@ -326,7 +329,7 @@ def _statement(build):
 def _record_batch_statement(dialect):
     table = CommitBatch.__table__
     return _insert(dialect, table).on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(
-        table.c.id)
+        table.c.id, marking.MARKED.label("marked"))
 
 
 @cache
@@ -418,8 +421,8 @@ def _end_in_time(attempt):
     attempt.finished_at = access_changes.attempt_deadline(attempt)
 
 
-def _apply(attempt, batch, now) -> bool:
-    """Write the batch; True when the score or a status changed."""
+def _apply(attempt, batch, now, marked) -> bool:
+    """Write the batch; True when the score or a status changed. marked: see _record_batch."""
     _log_elements(attempt, batch, now)
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     old_state = attempt.state or {}
@@ -430,7 +433,7 @@ def _apply(attempt, batch, now) -> bool:
     changed_keys = [key for key in {e.key for e in batch.elements} | set(TOTAL_TIMES)
                     if state.get(key) != old_state.get(key) and moves_result(key)]
     with db.session.no_autoflush:  # the attempt's row is written once, at commit
-        changed = bool(changed_keys) and _record_result(attempt, old_state, state, changed_keys)
+        changed = bool(changed_keys) and _record_result(attempt, old_state, state, changed_keys, marked)
     if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
         attempt.finish_sequence = batch.sequence
@@ -521,7 +524,7 @@ def _end_session(state, batch):
             state[total_key] = accumulate_total_time(state.get(total_key), session_time, scorm_version=version)
 
 
-def _record_result(attempt, old_state, state, changed_keys) -> bool:
+def _record_result(attempt, old_state, state, changed_keys, marked) -> bool:
     """Store what the changed keys move of the result; True when the score or a status changed.
     Only the rows of the questions and parts whose scores changed are compared and written, unless an
     id, a name or a maximum changed: then every row is compared with the result before the batch."""
@@ -541,7 +544,7 @@ def _record_result(attempt, old_state, state, changed_keys) -> bool:
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
     if changed_items or before != (after.raw, after.max, after.score):
-        attempt.score = marking.score_after_commit(attempt)
+        attempt.score = marking.score_after_commit(attempt, marked)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
 

@@ -13,9 +13,8 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, exists, or_
 
-from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result, question_of
 from ..scorm.names import plain_label
@@ -162,22 +161,23 @@ def attempt_score(attempt, discounts=None, marks=None) -> float | None:
     return None if total is None else total.score
 
 
-def score_after_commit(attempt) -> float | None:
-    """The score once a commit changed the package's numbers. Unless a re-mark or a discount moves it, a
-    package that reports its total is scored by that total alone, so no question row is read."""
-    if attempt.max_score and attempt.raw_score is not None and not _instructor_changes(attempt):
+def score_after_commit(attempt, marked) -> float | None:
+    """The score once a commit changed the package's numbers. Unless a re-mark or a discount moves it
+    (marked: MARKED, read by the commit), a package that reports its total is scored by that total alone,
+    so no question row is read."""
+    if attempt.max_score and attempt.raw_score is not None and not marked:
         return attempt_score(attempt, discounts={}, marks=[])
     return attempt_score(attempt)
 
 
-def _instructor_changes(attempt) -> bool:
-    """Whether any re-mark of this attempt or active discount of its resource exists (one query)."""
-    return db.session.scalar(INSTRUCTOR_CHANGES, {"attempt_id": attempt.id, "resource_id": attempt.resource_id})
+# Whether a re-mark of the attempt or an active discount of its resource exists: an expression the
+# commit reads along with recording its batch (marked_parameters gives its values).
+MARKED = or_(exists().where(Remark.attempt_id == bindparam("marked_attempt_id")),
+             exists().where(Discount.resource_id == bindparam("marked_resource_id"), Discount.removed_at.is_(None)))
 
 
-INSTRUCTOR_CHANGES = select(or_(  # built once: every commit that moves a score runs it
-    exists().where(Remark.attempt_id == bindparam("attempt_id")),
-    exists().where(Discount.resource_id == bindparam("resource_id"), Discount.removed_at.is_(None))))
+def marked_parameters(attempt) -> dict:
+    return {"marked_attempt_id": attempt.id, "marked_resource_id": attempt.resource_id}
 
 
 def attempt_notes(attempt) -> list[str]:
