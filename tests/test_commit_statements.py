@@ -68,6 +68,15 @@ def test_a_batch_that_changes_the_score_runs_five_statements(client, commit_url)
     assert sum(statement.startswith("SELECT") for statement in sent) == 1
 
 
+def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
+    assert send(client, commit_url, batch(2, **SCORE_CHANGING)).status_code == 200
+    with statements() as sent:
+        saved = send(client, commit_url, batch(3, cmi__objectives__0__score__raw="0", cmi__score__raw="0"))
+    assert saved.status_code == 200 and saved.json["score"] == 0
+    # The four of a plain batch, and an UPDATE of the one question's score: no other row is compared.
+    assert len(sent) == 5 and sent[3].startswith("UPDATE question_score SET raw"), "\n".join(sent)
+
+
 def test_with_a_discount_the_marks_are_read_too(client, commit_url):
     db.session.add(Discount(resource_id=Resource.query.one().id, item_id="q9", mode="remove", created_by="t"))
     db.session.commit()

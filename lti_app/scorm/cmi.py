@@ -61,11 +61,13 @@ class AttemptResult:
     time_seconds: float | None
 
 
-def attempt_result(state: Mapping[str, str]) -> AttemptResult:
+def attempt_result(state: Mapping[str, str], items: bool = True) -> AttemptResult:
+    """The result; with items=False, its totals, statuses and time only (no questions or parts), which
+    reads a few keys rather than the whole state."""
     scorm12 = _is_scorm12(state)
     raw, max_, score = package_totals(state, scorm12)
     completion, success = _statuses(state, scorm12)
-    collections = _collections(state)
+    collections = _collections(state) if items else {"objectives": [], "interactions": []}
     parts = _parts(collections["interactions"])
     return AttemptResult(
         score=score,
@@ -83,11 +85,11 @@ def package_totals(state: Mapping[str, str], scorm12: bool | None = None) -> tup
     """(raw, max, scaled score) as the package reports its total."""
     scorm12 = _is_scorm12(state) if scorm12 is None else scorm12
     prefix = "cmi.core." if scorm12 else "cmi."
-    raw = _number(state.get(prefix + "score.raw"))
-    max_ = _number(state.get(prefix + "score.max"))
+    raw = number(state.get(prefix + "score.raw"))
+    max_ = number(state.get(prefix + "score.max"))
     if scorm12 and max_ is None and raw is not None:
         max_ = 100.0  # SCORM 1.2 reads a raw score without min and max as a percentage
-    return raw, max_, _scaled(_number(state.get("cmi.score.scaled")), raw, max_)
+    return raw, max_, _scaled(number(state.get("cmi.score.scaled")), raw, max_)
 
 
 def _is_scorm12(state):
@@ -134,14 +136,16 @@ def accumulate_total_time(previous_total: str | None, session_time: str | None, 
 
 
 def _split_time(seconds: float) -> tuple[int, int, float]:
-    seconds = _number(seconds) or 0.0
+    seconds = number(seconds) or 0.0
     centiseconds = round(seconds * 100) if seconds > 0 else 0
     hours, centiseconds = divmod(centiseconds, 360000)
     minutes, centiseconds = divmod(centiseconds, 6000)
     return hours, minutes, centiseconds / 100
 
 
-def _number(value) -> float | None:
+def number(value) -> float | None:
+    if value is None:  # most fields are absent: no exception to pay for
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -187,41 +191,6 @@ def _collections(state: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
             for name, found in entries.items()}
 
 
-# What a question's or part's stored row is made of (see services/attempts.item_rows), by collection; of
-# those, a change to the score field moves that row's score and nothing else.
-ROW_FIELDS = {"objectives": {"id", "score.raw", "score.max", "description"},
-              "interactions": {"id", "result", "weighting", "description", "objectives.0.id"}}
-SCORE_FIELDS = {"objectives": "score.raw", "interactions": "result"}
-TOTAL_KEYS = ("cmi.core.", "cmi.score.", "cmi.completion_status", "cmi.success_status", "cmi.total_time",
-              "cmi.session_time")
-
-
-def moves_result(key) -> bool:
-    """Whether a change to this key can change what is stored from the result: the totals, the statuses,
-    the time, or a question's or part's row. Suspend data, a location or a learner's response cannot."""
-    if key.startswith(TOTAL_KEYS):
-        return True
-    match = COLLECTION_KEY.match(key)
-    return match is not None and match.group(3) in ROW_FIELDS[match.group(1)]
-
-
-def rows_scored(state: Mapping[str, str], changed_keys) -> set[str] | None:
-    """The ids of the questions and parts whose score the changed keys set, when that is all they change
-    of any row; None when they may change rows otherwise (an id, a name, a maximum: a new entry, or one
-    renamed), so that every row must be compared."""
-    scored = set()
-    for key in changed_keys:
-        match = COLLECTION_KEY.match(key)
-        if match is None:
-            continue
-        name, index, field = match.groups()
-        if field == SCORE_FIELDS[name]:
-            scored.add(state.get(f"cmi.{name}.{index}.id"))
-        elif field in ROW_FIELDS[name]:
-            return None
-    return scored
-
-
 def question_of(part_id, question_ids):
     """The question a part belongs to: the longest question id followed by "p" in the part's id.
     question_ids: a set or dict (anything `in` can ask); each "p" of the part's id is tried, last first."""
@@ -243,10 +212,10 @@ def _questions(objectives, parts) -> tuple[QuestionScore, ...]:
             weightings[owner] += part.weighting
     questions = []
     for objective in objectives:
-        raw, max_ = _number(objective.get("score.raw")), _number(objective.get("score.max"))
+        raw, max_ = number(objective.get("score.raw")), number(objective.get("score.max"))
         if max_ is None and objective["id"] in weightings:
             max_ = weightings[objective["id"]]
-        scaled = _scaled(_number(objective.get("score.scaled")), raw, max_)
+        scaled = _scaled(number(objective.get("score.scaled")), raw, max_)
         questions.append(QuestionScore(id=objective["id"], raw=raw, max=max_, scaled=scaled,
                                        description=objective.get("description", "").strip()))
     return tuple(questions)
@@ -256,9 +225,9 @@ def _parts(interactions) -> tuple[PartResult, ...]:
     return tuple(
         PartResult(
             id=interaction["id"],
-            score=_number(interaction.get("result")),
+            score=number(interaction.get("result")),
             result=interaction.get("result", ""),
-            weighting=_number(interaction.get("weighting")),
+            weighting=number(interaction.get("weighting")),
             description=interaction.get("description", "").strip(),
             question=interaction.get("objectives.0.id", "").strip(),
         )

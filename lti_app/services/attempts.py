@@ -27,7 +27,8 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
 from ..models.base import UTCDateTime, utcnow
-from ..scorm.cmi import accumulate_total_time, attempt_result, moves_result, package_totals, rows_scored
+from ..scorm.changes import moves_result, scored_rows
+from ..scorm.cmi import accumulate_total_time, attempt_result, package_totals
 from ..scorm.names import item_labels
 from . import access_changes, marking, receipts
 
@@ -347,6 +348,11 @@ LOG_ELEMENTS_FROM_ARRAYS = text(
              bindparam("client_times", type_=ARRAY(UTCDateTime)), bindparam("server_time", type_=UTCDateTime))
 
 
+SET_QUESTION_SCORE = (update(QuestionScore.__table__)
+                      .where(QuestionScore.attempt_id == bindparam("row_attempt_id"),
+                             QuestionScore.item_id == bindparam("row_item_id")).values(raw=bindparam("new_raw")))
+
+
 @cache
 def _upsert_question_scores_statement(dialect):
     statement = _insert(dialect, QuestionScore.__table__)
@@ -525,28 +531,35 @@ def _end_session(state, batch):
 
 
 def _record_result(attempt, old_state, state, changed_keys, marked) -> bool:
-    """Store what the changed keys move of the result; True when the score or a status changed.
-    Only the rows of the questions and parts whose scores changed are compared and written, unless an
-    id, a name or a maximum changed: then every row is compared with the result before the batch."""
-    after = attempt_result(state)
-    scored = rows_scored(state, changed_keys)
-    if scored is None:
-        old_items = item_rows(attempt_result(old_state))
-        changed_items = [row for item_id, row in item_rows(after).items() if old_items.get(item_id) != row]
-    else:
-        changed_items = [row for item_id, row in item_rows(after).items() if item_id in scored]
-    for row in changed_items:
-        row["attempt_id"] = attempt.id
-    if changed_items:
-        _upsert_question_scores(changed_items)
+    """Store what the changed keys move of the result; True when the score or a status changed."""
+    scored = scored_rows(state, changed_keys)
+    after = attempt_result(state, items=scored is None)
+    rows_changed = _write_rows(attempt, old_state, after, scored)
     before = package_totals(old_state)
     attempt.raw_score, attempt.max_score = after.raw, after.max
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
-    if changed_items or before != (after.raw, after.max, after.score):
+    if rows_changed or before != (after.raw, after.max, after.score):
         attempt.score = marking.score_after_commit(attempt, marked)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
+
+
+def _write_rows(attempt, old_state, after, scored) -> bool:
+    """Write the question and part rows that moved; True when any did. When the batch only set scores
+    (scored: {item id: score}, see scorm/changes.py) those are written without reading the rest of the
+    state; otherwise every row is compared with the result before the batch."""
+    if scored is not None:
+        if scored:
+            db.session.execute(SET_QUESTION_SCORE, [{"row_attempt_id": attempt.id, "row_item_id": item_id,
+                                                     "new_raw": raw} for item_id, raw in scored.items()])
+        return bool(scored)
+    old_rows = item_rows(attempt_result(old_state))
+    changed = [{**row, "attempt_id": attempt.id} for item_id, row in item_rows(after).items()
+               if old_rows.get(item_id) != row]
+    if changed:
+        db.session.execute(_statement(_upsert_question_scores_statement), changed)
+    return bool(changed)
 
 
 def item_rows(result) -> dict:
@@ -559,11 +572,6 @@ def item_rows(result) -> dict:
         items.setdefault(part.id, {"item_id": part.id, "kind": "part", "position": position,
                                    "label": labels[part.id], "raw": part.score, "max": part.weighting})
     return items
-
-
-def _upsert_question_scores(rows):
-    """One upsert; the unique (attempt, item) lets concurrent commits meet on one row."""
-    db.session.execute(_statement(_upsert_question_scores_statement), rows)
 
 
 def package_not_started(attempt_id: int, session_key: str):

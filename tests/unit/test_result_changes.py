@@ -1,15 +1,16 @@
 """A commit compares and writes only the question and part rows its changed keys can move
-(lti_app.scorm.cmi.moves_result and rows_scored): checked here against comparing every row, the way
-every commit did before, over arbitrary states and changes."""
+(lti_app.scorm.changes): checked here against comparing every row, the way every commit did before,
+over arbitrary states and changes."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from lti_app.scorm.cmi import attempt_result, moves_result, rows_scored
+from lti_app.scorm.changes import moves_result, scored_rows
+from lti_app.scorm.cmi import attempt_result
 from lti_app.services.attempts import item_rows
 
 FIELDS = ["id", "score.raw", "score.max", "score.scaled", "description", "result", "weighting",
           "objectives.0.id", "learner_response", "latency"]
-KEYS = ([f"cmi.{name}.{index}.{field}" for name in ("objectives", "interactions") for index in range(2)
+KEYS = ([f"cmi.{name}.{index}.{field}" for name in ("objectives", "interactions") for index in ("0", "1", "01")
          for field in FIELDS]
         + ["cmi.score.raw", "cmi.score.max", "cmi.score.scaled", "cmi.completion_status", "cmi.success_status",
            "cmi.session_time", "cmi.total_time", "cmi.suspend_data", "cmi.location", "cmi.core.score.raw",
@@ -29,6 +30,7 @@ def stored(state):
 @settings(max_examples=1500, deadline=None)
 @given(STATES, CHANGES)
 @example({"cmi.objectives.0.id": "q1", "cmi.interactions.0.id": "A"}, {"cmi.interactions.0.objectives.0.id": "q1"})
+@example({"cmi.objectives.1.id": "q0", "cmi.objectives.1.score.raw": "1"}, {"cmi.objectives.01.score.raw": "2.5"})
 def test_only_the_rows_a_change_can_move_are_compared(old, batch):
     new = {**old, **batch}
     changed = [key for key in batch if new.get(key) != old.get(key)]
@@ -36,16 +38,23 @@ def test_only_the_rows_a_change_can_move_are_compared(old, batch):
     if not moving:
         assert stored(old) == stored(new)
         return
-    scored = rows_scored(new, moving)
+    scored = scored_rows(new, moving)
     if scored is not None:
         old_rows, new_rows = item_rows(attempt_result(old)), item_rows(attempt_result(new))
-        assert {item for item, row in new_rows.items() if old_rows.get(item) != row} <= scored
+        changed = {item: row for item, row in new_rows.items() if old_rows.get(item) != row}
+        assert set(changed) <= set(scored)  # every row that moved is written ...
+        for item, raw in scored.items():  # ... with its score, and nothing else of it moved
+            assert new_rows[item] == {**old_rows[item], "raw": raw}
+        totals = attempt_result(new, items=False)
+        assert (totals.raw, totals.max, totals.score) == (attempt_result(new).raw, attempt_result(new).max,
+                                                           attempt_result(new).score)
 
 
 def test_a_score_alone_names_its_row_and_a_new_name_asks_for_all():
     state = {"cmi.objectives.0.id": "q0", "cmi.objectives.0.score.raw": "1", "cmi.interactions.0.id": "q0p0",
-             "cmi.interactions.0.result": "1"}
-    assert rows_scored(state, ["cmi.objectives.0.score.raw", "cmi.interactions.0.result"]) == {"q0", "q0p0"}
-    assert rows_scored(state, ["cmi.objectives.0.score.raw", "cmi.objectives.0.description"]) is None
+             "cmi.interactions.0.result": "0.5"}
+    assert scored_rows(state, ["cmi.objectives.0.score.raw", "cmi.interactions.0.result"]) == {"q0": 1, "q0p0": 0.5}
+    assert scored_rows(state, ["cmi.objectives.0.score.raw", "cmi.objectives.0.description"]) is None
+    assert scored_rows({**state, "cmi.objectives.1.id": "q0"}, ["cmi.objectives.0.score.raw"]) is None  # id twice
     assert not moves_result("cmi.interactions.0.learner_response") and not moves_result("cmi.suspend_data")
     assert moves_result("cmi.core.lesson_location")  # any SCORM 1.2 core key: it decides how the state is read
