@@ -1,8 +1,9 @@
 """Attempts: start, resume, review, the commit path, finish, delete and restore.
 
 The commit is the hot path (see DESIGN.md, "The SCORM data path"): one transaction that locks the
-attempt row, records the batch once, appends its elements in one insert, updates the state document
-once, and touches question scores and the score only when the package's numbers changed.
+attempt row (with its resource), records the batch once, appends its elements in one statement, updates
+the state document once, and writes only the question and part rows its changed keys can move
+(scorm/changes.py). Its statements are in attempt_writes.py; tests/test_commit_statements.py counts them.
 
 Deadlines are strict: a batch that arrives after the attempt's deadline plus DEADLINE_GRACE_SECONDS is
 kept in the log, marked late, and never applied. An attempt whose student never comes back is ended by
@@ -15,22 +16,19 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import cache
 
 from flask import current_app
-from sqlalchemy import ARRAY, Text, bindparam, func, insert, or_, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select, update
 
 from .. import outcomes
 from ..errors import UserFacingError
 from ..extensions import db
-from ..models import Attempt, CmiElement, CommitBatch, QuestionScore, Resource, User
-from ..models.base import UTCDateTime, utcnow
+from ..models import Attempt, CommitBatch, Resource, User
+from ..models.base import utcnow
 from ..scorm.changes import moves_result, scored_rows
 from ..scorm.cmi import accumulate_total_time, attempt_result, package_totals
 from ..scorm.names import item_labels
-from . import access_changes, marking, receipts
+from . import access_changes, attempt_writes, marking, receipts
 
 log = logging.getLogger(__name__)
 
@@ -246,14 +244,14 @@ def _bad(message, param):
 
 def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     """Apply one batch from the window holding `session_key`; the same batch twice is applied once."""
-    attempt = db.session.execute(LOCK_ATTEMPT, {"attempt_id": attempt_id}).scalar_one_or_none()
+    attempt = attempt_writes.lock(attempt_id)
     if attempt is None or attempt.deleted_at is not None:
         raise UserFacingError("This attempt no longer exists.", 404, "attempt_not_found")
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
     _check_size(attempt, batch)
-    recorded = _record_batch(attempt, batch)
+    recorded = attempt_writes.record_batch(attempt, batch)
     if recorded is None:
         receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()
@@ -306,72 +304,6 @@ def _announce(attempt, ended):
         receipts.attempt_finished(attempt)
 
 
-def _record_batch(attempt, batch):
-    """Record the batch's arrival: its row (id, and `marked`: whether a re-mark or a discount moves the
-    attempt's score, read in the same round trip), or None when it had arrived before (the attempt row
-    is locked)."""
-    return db.session.execute(_statement(_record_batch_statement), {
-        "attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-        "element_count": len(batch.elements), "received_at": utcnow(), "late": False,
-        **marking.marked_parameters(attempt)}).first()
-
-
-# The commit path's statements are built once (per database dialect where they differ): every student
-# saves every few seconds, and building and keying a statement costs more than the database running it.
-LOCK_ATTEMPT = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
-                .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
-
-
-def _statement(build):
-    return build(db.session.get_bind().dialect.name)
-
-
-@cache
-def _record_batch_statement(dialect):
-    table = CommitBatch.__table__
-    return _insert(dialect, table).on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(
-        table.c.id, marking.MARKED.label("marked"))
-
-
-@cache
-def _log_elements_statement(dialect):
-    return _many_rows(insert(CmiElement.__table__))
-
-
-# On PostgreSQL the elements travel as three arrays: seven parameters, whatever the batch's size, so the
-# driver parses the statement once rather than for every batch (it caches none with over 50 parameters).
-LOG_ELEMENTS_FROM_ARRAYS = text(
-    'INSERT INTO cmi_element (attempt_id, batch_id, sequence, "key", value, client_time, server_time) '
-    "SELECT :attempt_id, :batch_id, :sequence, e.key, e.value, e.client_time, :server_time "
-    "FROM unnest(:keys, :values, :client_times) WITH ORDINALITY AS e(key, value, client_time, n) ORDER BY e.n"
-).bindparams(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
-             bindparam("client_times", type_=ARRAY(UTCDateTime)), bindparam("server_time", type_=UTCDateTime))
-
-
-SET_QUESTION_SCORE = (update(QuestionScore.__table__)
-                      .where(QuestionScore.attempt_id == bindparam("row_attempt_id"),
-                             QuestionScore.item_id == bindparam("row_item_id")).values(raw=bindparam("new_raw")))
-
-
-@cache
-def _upsert_question_scores_statement(dialect):
-    statement = _insert(dialect, QuestionScore.__table__)
-    return _many_rows(statement.on_conflict_do_update(
-        index_elements=["attempt_id", "item_id"],
-        set_={name: statement.excluded[name] for name in ("kind", "position", "label", "raw", "max")}))
-
-
-def _many_rows(statement):
-    """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
-    which it applies to INSERT .. RETURNING), rather than one execution per row."""
-    return statement.returning(statement.table.c.id)
-
-
-def _insert(dialect, table):
-    """INSERT with ON CONFLICT, on PostgreSQL and SQLite alike."""
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-
-
 def _receipt(attempt, batch, duplicate, late):
     return Receipt(batch.batch_id, batch.sequence, duplicate, attempt.status, attempt.score, late,
                    {"end": batch.end, **ending(attempt)} if batch.end or attempt.status != "open" else {})
@@ -396,23 +328,9 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
-def _log_elements(attempt, batch, now):
-    if not batch.elements:
-        return
-    batch_values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-                    "server_time": now}
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(LOG_ELEMENTS_FROM_ARRAYS, {
-            **batch_values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
-            "client_times": [e.client_time for e in batch.elements]})
-    else:
-        db.session.execute(_statement(_log_elements_statement), [
-            {**batch_values, "key": e.key, "value": e.value, "client_time": e.client_time} for e in batch.elements])
-
-
 def _keep_late(attempt, batch, now) -> bool:
     """A batch after the deadline (and grace): logged and marked late, never applied; the attempt ends."""
-    _log_elements(attempt, batch, now)
+    attempt_writes.log_elements(attempt, batch, now)
     db.session.execute(update(CommitBatch).where(CommitBatch.attempt_id == attempt.id,
                                                  CommitBatch.batch_id == batch.batch_id).values(late=True))
     log.info("attempt %s: batch %s arrived after the deadline: kept, not scored", attempt.id, batch.sequence)
@@ -429,7 +347,7 @@ def _end_in_time(attempt):
 
 def _apply(attempt, batch, now, marked) -> bool:
     """Write the batch; True when the score or a status changed. marked: see _record_batch."""
-    _log_elements(attempt, batch, now)
+    attempt_writes.log_elements(attempt, batch, now)
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     old_state = attempt.state or {}
     state, times = _merged(attempt, batch)
@@ -551,14 +469,12 @@ def _write_rows(attempt, old_state, after, scored) -> bool:
     state; otherwise every row is compared with the result before the batch."""
     if scored is not None:
         if scored:
-            db.session.execute(SET_QUESTION_SCORE, [{"row_attempt_id": attempt.id, "row_item_id": item_id,
-                                                     "new_raw": raw} for item_id, raw in scored.items()])
+            attempt_writes.set_scores(attempt, scored)
         return bool(scored)
     old_rows = item_rows(attempt_result(old_state))
-    changed = [{**row, "attempt_id": attempt.id} for item_id, row in item_rows(after).items()
-               if old_rows.get(item_id) != row]
+    changed = [row for item_id, row in item_rows(after).items() if old_rows.get(item_id) != row]
     if changed:
-        db.session.execute(_statement(_upsert_question_scores_statement), changed)
+        attempt_writes.upsert_rows(attempt, changed)
     return bool(changed)
 
 

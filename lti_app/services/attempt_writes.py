@@ -1,0 +1,123 @@
+"""How a commit reads and writes an attempt: the statements of the hot path (services/attempts.commit).
+
+Every student saves every few seconds, so each statement is built once (per database dialect where they
+differ): building and keying a statement costs more than the database running it. On PostgreSQL a
+batch's elements and scores travel as arrays, a handful of parameters whatever the batch's size, so the
+driver parses each statement once (psycopg caches none with over 50 parameters) and the database runs one
+statement rather than one per row. SQLite, in the process, takes the rows as they are.
+"""
+from functools import cache
+
+from sqlalchemy import ARRAY, Float, Text, bindparam, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Attempt, CmiElement, CommitBatch, QuestionScore
+from ..models.base import UTCDateTime, utcnow
+from . import marking
+
+ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
+
+LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
+        .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
+
+ELEMENTS_FROM_ARRAYS = text(
+    'INSERT INTO cmi_element (attempt_id, batch_id, sequence, "key", value, client_time, server_time) '
+    "SELECT :attempt_id, :batch_id, :sequence, e.key, e.value, e.client_time, :server_time "
+    "FROM unnest(:keys, :values, :client_times) WITH ORDINALITY AS e(key, value, client_time, n) ORDER BY e.n"
+).bindparams(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
+             bindparam("client_times", type_=ARRAY(UTCDateTime)), bindparam("server_time", type_=UTCDateTime))
+
+SCORES_FROM_ARRAYS = text(
+    "UPDATE question_score SET raw = s.raw FROM unnest(:item_ids, :raws) AS s(item_id, raw) "
+    "WHERE question_score.attempt_id = :attempt_id AND question_score.item_id = s.item_id"
+).bindparams(bindparam("item_ids", type_=ARRAY(Text)), bindparam("raws", type_=ARRAY(Float)))
+
+SET_SCORE = (update(QuestionScore.__table__)
+             .where(QuestionScore.attempt_id == bindparam("row_attempt_id"),
+                    QuestionScore.item_id == bindparam("row_item_id")).values(raw=bindparam("new_raw")))
+
+
+def lock(attempt_id) -> Attempt | None:
+    """The attempt, locked until the commit, with its resource."""
+    return db.session.execute(LOCK, {"attempt_id": attempt_id}).scalar_one_or_none()
+
+
+def record_batch(attempt, batch):
+    """Record the batch's arrival: its row (id, and `marked`: whether a re-mark or a discount moves the
+    attempt's score, read in the same round trip), or None when it had arrived before (the attempt row
+    is locked)."""
+    return db.session.execute(_for_dialect(_record_batch_statement), {
+        "attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+        "element_count": len(batch.elements), "received_at": utcnow(), "late": False,
+        **marking.marked_parameters(attempt)}).first()
+
+
+def log_elements(attempt, batch, now):
+    """Append the batch's elements to the attempt's log, in the batch's order."""
+    if not batch.elements:
+        return
+    batch_values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+                    "server_time": now}
+    if _dialect() == "postgresql":
+        db.session.execute(ELEMENTS_FROM_ARRAYS, {
+            **batch_values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
+            "client_times": [e.client_time for e in batch.elements]})
+    else:
+        db.session.execute(_for_dialect(_elements_statement), [
+            {**batch_values, "key": e.key, "value": e.value, "client_time": e.client_time} for e in batch.elements])
+
+
+def set_scores(attempt, scores: dict):
+    """Set the score of these questions and parts ({item id: raw}), whose rows exist."""
+    if _dialect() == "postgresql":
+        db.session.execute(SCORES_FROM_ARRAYS, {"attempt_id": attempt.id, "item_ids": list(scores),
+                                                "raws": list(scores.values())})
+    else:
+        db.session.execute(SET_SCORE, [{"row_attempt_id": attempt.id, "row_item_id": item_id, "new_raw": raw}
+                                       for item_id, raw in scores.items()])
+
+
+def upsert_rows(attempt, rows):
+    """Write these question and part rows (item_rows' shape); the unique (attempt, item) lets concurrent
+    commits meet on one row."""
+    db.session.execute(_for_dialect(_upsert_statement), [{**row, "attempt_id": attempt.id} for row in rows])
+
+
+def _dialect():
+    return db.session.get_bind().dialect.name
+
+
+def _for_dialect(build):
+    return build(_dialect())
+
+
+@cache
+def _record_batch_statement(dialect):
+    table = CommitBatch.__table__
+    return _insert(dialect, table).on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(
+        table.c.id, marking.MARKED.label("marked"))
+
+
+@cache
+def _elements_statement(dialect):
+    return _many_rows(insert(CmiElement.__table__))
+
+
+@cache
+def _upsert_statement(dialect):
+    statement = _insert(dialect, QuestionScore.__table__)
+    return _many_rows(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "item_id"], set_={name: statement.excluded[name] for name in ROW_COLUMNS}))
+
+
+def _many_rows(statement):
+    """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
+    which it applies to INSERT .. RETURNING), rather than one execution per row."""
+    return statement.returning(statement.table.c.id)
+
+
+def _insert(dialect, table):
+    """INSERT with ON CONFLICT, on PostgreSQL and SQLite alike."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
