@@ -48,7 +48,7 @@ def test_a_batch_of_plain_values_runs_four_statements(client, commit_url):
     # 1 SELECT attempt JOIN resource (FOR UPDATE OF attempt on PostgreSQL): the lock, and the deadline's
     # resource; 2 INSERT commit_batch ON CONFLICT DO NOTHING: the batch recorded once, RETURNING whether a
     # re-mark or a discount exists (EXISTS, in the same round trip); 3 INSERT cmi_element:
-    # the batch's elements in one multi-row statement; 4 UPDATE attempt: state, state_times, last_commit_at.
+    # the batch's elements in one multi-row statement; 4 UPDATE attempt: what a commit may change of it.
     assert len(sent) == 4, "\n".join(sent)
 
 

@@ -267,6 +267,7 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     ended = was_open and attempt.status == "finished"
     announce = changed and (ended or outcomes.affects_outcome(attempt))
     statuses = f"{attempt.completion_status}/{attempt.success_status}"
+    attempt_writes.save(attempt)
     db.session.commit()
     if changed:
         log.info("attempt %s: score %s, %s, status %s%s", attempt_id, receipt.score, statuses, receipt.status,
@@ -356,7 +357,7 @@ def _apply(attempt, batch, now, marked) -> bool:
     attempt.state, attempt.state_times, attempt.last_commit_at = state, times, now
     changed_keys = [key for key in {e.key for e in batch.elements} | set(TOTAL_TIMES)
                     if state.get(key) != old_state.get(key) and moves_result(key)]
-    with db.session.no_autoflush:  # the attempt's row is written once, at commit
+    with db.session.no_autoflush:  # the attempt's row is written once, by attempt_writes.save
         changed = bool(changed_keys) and _record_result(attempt, old_state, state, changed_keys, marked)
     if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
