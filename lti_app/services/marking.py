@@ -13,9 +13,17 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result, question_of
 from ..scorm.names import plain_label
+
+
+# Columns only: a report marks every question of every attempt, and ORM rows would cost most of its time.
+SCORE_COLUMNS = (QuestionScore.attempt_id, QuestionScore.item_id, QuestionScore.kind, QuestionScore.label,
+                 QuestionScore.raw, QuestionScore.max)
 
 
 @dataclass(frozen=True)
@@ -77,23 +85,24 @@ def marks_by_attempt(attempt_ids, resource_id, discounts=None) -> dict:
     for remark in Remark.query.filter(Remark.attempt_id.in_(attempt_ids)).order_by(Remark.id):
         remarks[remark.attempt_id, remark.item_id] = remark  # the latest wins
     marks = {attempt_id: [] for attempt_id in attempt_ids}
-    scores = (QuestionScore.query.filter(QuestionScore.attempt_id.in_(attempt_ids))
-              .order_by(QuestionScore.attempt_id, QuestionScore.position))
-    for score in scores:
-        marks[score.attempt_id].append(
-            _mark(score, remarks.get((score.attempt_id, score.item_id)), discounts.get(score.item_id)))
+    alike = {}  # ItemMark is immutable: the many attempts that score an item alike share one
+    scores = db.session.execute(select(*SCORE_COLUMNS).where(QuestionScore.attempt_id.in_(attempt_ids))
+                                .order_by(QuestionScore.attempt_id, QuestionScore.position))
+    for attempt_id, item_id, kind, label, raw, top in scores:
+        score = (item_id, kind, label, raw, top, remarks.get((attempt_id, item_id)), discounts.get(item_id))
+        marks[attempt_id].append(alike.get(score) or alike.setdefault(score, _mark(*score)))
     return {attempt_id: _carried(item_marks) for attempt_id, item_marks in marks.items()}
 
 
-def _mark(score, remark, discount):
-    raw = score.raw
+def _mark(item_id, kind, label, package_raw, top, remark, discount):
+    raw = package_raw
     if remark is not None:
         raw = remark.score
     if discount is not None and discount.mode == "full_marks":
-        raw = score.max
+        raw = top
     removed = discount is not None and discount.mode == "remove"
-    label = score.label or plain_label(score.item_id, score.kind)
-    return ItemMark(score.item_id, score.kind, label, score.raw, raw, score.max, remark, discount, removed)
+    label = label or plain_label(item_id, kind)
+    return ItemMark(item_id, kind, label, package_raw, raw, top, remark, discount, removed)
 
 
 def _carried(marks) -> list[ItemMark]:
