@@ -173,8 +173,12 @@ def _collection(state: Mapping[str, str], name: str) -> list[dict[str, str]]:
 
 def question_of(part_id, question_ids):
     """The question a part belongs to: the longest question id followed by "p" in the part's id."""
-    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
-    return max(owners, key=len) if owners else None
+    end = part_id.rfind("p")
+    while end >= 0:
+        if part_id[:end] in question_ids:
+            return part_id[:end]
+        end = part_id.rfind("p", 0, end)
+    return None
 
 
 def _questions(state: Mapping[str, str], parts) -> tuple[QuestionScore, ...]:
