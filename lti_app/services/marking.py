@@ -115,15 +115,16 @@ def _carried(marks) -> list[ItemMark]:
         if owner is not None:
             parts.setdefault(owner, []).append(part)
     carried = {}
-    for item_id, question in questions.items():
-        own = parts.get(item_id, [])
+    for item_id, own in parts.items():
+        question = questions[item_id]
         if question.changed:
             carried.update((part.item_id, _following(part, question)) for part in own)
-        elif own:
-            raw = (question.raw or 0.0) + sum(part.counted_raw - (part.package_raw or 0.0) for part in own)
-            lost = sum(part.max or 0.0 for part in own if part.removed)
-            carried[item_id] = replace(question, raw=question.raw if raw == (question.raw or 0.0) else raw,
-                                       lost=lost)
+            continue
+        raw = (question.raw or 0.0) + sum(part.counted_raw - (part.package_raw or 0.0) for part in own)
+        lost = sum(part.max or 0.0 for part in own if part.removed)
+        unchanged = raw == (question.raw or 0.0)
+        if lost or not unchanged:  # parts that changed nothing leave their question as it is
+            carried[item_id] = replace(question, raw=question.raw if unchanged else raw, lost=lost)
     return [carried.get(mark.item_id, mark) for mark in marks]
 
 
