@@ -118,6 +118,31 @@ def test_attempts_report_applies_remarks_and_discounts_and_leaves_deleted_out(re
     assert [by_user["cy"][c] for c in ("status", "finished_at", "score", "q0", "q1")] == ["open", "", "0", "0", ""]
 
 
+def test_attempts_report_byte_for_byte(resource, run_jobs):
+    """The whole file, pinned: re-marks of a question and of a part, a discount of each kind, and attempts
+    scored alike (Fay as Ada) that must not share Eve's re-mark. Eve's name would start a formula."""
+    a_class(resource, run_jobs)
+    eve = factories.user(resource.consumer, "eve", "=Eve")
+    eve_attempt = factories.attempt(resource, eve, ITEMS_ADA, started_at=MONDAY + timedelta(days=2), minutes=25)
+    fay = factories.user(resource.consumer, "fay", "Fay Alike")
+    factories.attempt(resource, fay, ITEMS_ADA, started_at=MONDAY + timedelta(days=2), minutes=25)
+    remarking.override(eve_attempt, "q0p0", 0, "re-marked", "Tom Teacher")
+    remarking.discount(resource, "q1", "remove", "Tom Teacher")
+    run_jobs()
+    assert content(build(resource, "attempts", run_jobs)) == "".join(line + "\r\n" for line in [
+        HEADERS["attempts"].replace("max_score,", "max_score,q0,q1,"),
+        "1,ada,Ada Learner,ada@example.edu,1,2026-03-02T09:00:00+00:00,"
+        "2026-03-02T09:20:00+00:00,1200,0:20:00,finished,completed,unknown,1,4,5,2,0,,q0p1:full_marks q1:remove",
+        "2,ben,Ben Student,ben@example.edu,1,2026-03-03T10:00:00+00:00,"
+        "2026-03-03T10:40:00+00:00,2400,0:40:00,finished,completed,unknown,1,2,5,2,0,q1,q0p1:full_marks q1:remove",
+        "3,cy,Cy Open,cy@example.edu,1,2026-03-02T09:00:00+00:00,,300,0:05:00,open,incomplete,unknown,0,0,2,0,,,",
+        "5,eve,'=Eve,eve@example.edu,1,2026-03-04T09:00:00+00:00,"
+        "2026-03-04T09:25:00+00:00,1500,0:25:00,finished,completed,unknown,0.5,4,5,1,0,q0p0,q0p1:full_marks q1:remove",
+        "6,fay,Fay Alike,fay@example.edu,1,2026-03-04T09:00:00+00:00,"
+        "2026-03-04T09:25:00+00:00,1500,0:25:00,finished,completed,unknown,1,4,5,2,0,,q0p1:full_marks q1:remove",
+    ])
+
+
 def test_questions_report_for_a_class(resource, run_jobs):
     a_class(resource, run_jobs)
     header, *rows = csv_rows(build(resource, "questions", run_jobs))

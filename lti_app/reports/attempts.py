@@ -13,13 +13,13 @@ def header(question_ids):
 
 
 def row(result, question_ids):
-    questions = [result.mark(item_id) for item_id in question_ids]
+    marks = {mark.item_id: mark for mark in result.marks}
     return [
         result.attempt_id, result.user_lti_id, result.user_name, result.user_email, result.number,
         iso(result.started_at), iso(result.finished_at), number(result.time_spent_seconds, 0),
         duration(result.time_spent_seconds), result.status, result.completion_status,
         result.success_status, number(result.score), number(result.raw_score), number(result.max_score),
-        *(number(result.counted(mark)[0]) if mark else "" for mark in questions),
+        *(number(result.counted(marks[item_id])[0]) if item_id in marks else "" for item_id in question_ids),
         " ".join(mark.item_id for mark in result.marks if mark.remark),
         " ".join(f"{mark.item_id}:{mark.discount.mode}" for mark in result.marks if mark.discount),
     ]

@@ -1,11 +1,13 @@
 """How values read in a report cell: ISO times in UTC, trimmed numbers, h:mm:ss durations."""
 import math
+from functools import lru_cache
 
 
 def iso(moment, timespec="seconds"):
     return moment.isoformat(timespec=timespec) if moment else ""
 
 
+@lru_cache(maxsize=4096, typed=True)  # a report writes the same few marks hundreds of thousands of times
 def number(value, places=4):
     """A figure too large for a float (an overflowed sum) is left empty rather than shown wrong;
     very large ones read in exponent form (5e+307), not as 300 digits."""

@@ -22,13 +22,11 @@ class AttemptResult:
     marks: tuple = ()  # ItemMark of each question and part (lti_app.services.marking.marks_by_attempt)
     totals: dict = field(default_factory=dict)  # marking.question_totals(marks)
 
-    def mark(self, item_id):
-        return next((mark for mark in self.marks if mark.item_id == item_id), None)
-
     def counted(self, mark):
         """(raw, max) as the item now counts: a question with its parts' changes carried in.
         Raw is None when nothing ever scored the item."""
-        raw, top = self.totals.get(mark.item_id, (mark.counted_raw, mark.counted_max))
+        counted = self.totals.get(mark.item_id)
+        raw, top = (mark.counted_raw, mark.counted_max) if counted is None else counted
         return (None if mark.raw is None and not mark.removed else raw), top
 
     @property

@@ -32,8 +32,13 @@ def safe_cell(value):
 def write_csv(binary, header, rows):
     with _text(binary) as text:
         writer = csv.writer(text)
-        writer.writerow([safe_cell(cell) for cell in header])
-        writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+        writer.writerow(_safe_row(header))
+        writer.writerows(map(_safe_row, rows))
+
+
+def _safe_row(cells):
+    # safe_cell only for the few cells that start like a formula: a report has hundreds of thousands of cells
+    return [safe_cell(cell) if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell for cell in cells]
 
 
 def write_json_lines(binary, records):

@@ -195,7 +195,7 @@ def question_of(part_id, question_ids):
     """The question a part belongs to: the longest question id followed by "p" in the part's id.
     question_ids: a set or dict (anything `in` can ask); each "p" of the part's id is tried, last first."""
     end = part_id.rfind("p")
-    while end > 0:
+    while end >= 0:
         if part_id[:end] in question_ids:
             return part_id[:end]
         end = part_id.rfind("p", 0, end)

@@ -13,11 +13,18 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, exists, or_
+from sqlalchemy import bindparam, exists, or_, select
 
+from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
 from ..scorm.cmi import attempt_result, question_of
 from ..scorm.names import plain_label
+
+
+# The table's own columns: a report marks every question of every attempt, and rows straight from the driver
+# cost a fraction of ORM objects (and skip the ORM's per-row step for mapped columns).
+SCORES = QuestionScore.__table__.c
+SCORE_COLUMNS = (SCORES.attempt_id, SCORES.item_id, SCORES.kind, SCORES.label, SCORES.raw, SCORES.max)
 
 
 @dataclass(frozen=True)
@@ -79,23 +86,24 @@ def marks_by_attempt(attempt_ids, resource_id, discounts=None) -> dict:
     for remark in Remark.query.filter(Remark.attempt_id.in_(attempt_ids)).order_by(Remark.id):
         remarks[remark.attempt_id, remark.item_id] = remark  # the latest wins
     marks = {attempt_id: [] for attempt_id in attempt_ids}
-    scores = (QuestionScore.query.filter(QuestionScore.attempt_id.in_(attempt_ids))
-              .order_by(QuestionScore.attempt_id, QuestionScore.position))
-    for score in scores:
-        marks[score.attempt_id].append(
-            _mark(score, remarks.get((score.attempt_id, score.item_id)), discounts.get(score.item_id)))
+    alike = {}  # ItemMark is immutable: the many attempts that score an item alike share one
+    scores = db.session.execute(select(*SCORE_COLUMNS).where(SCORES.attempt_id.in_(attempt_ids))
+                                .order_by(SCORES.attempt_id, SCORES.position))
+    for attempt_id, item_id, kind, label, raw, top in scores:
+        score = (item_id, kind, label, raw, top, remarks.get((attempt_id, item_id)), discounts.get(item_id))
+        marks[attempt_id].append(alike.get(score) or alike.setdefault(score, _mark(*score)))
     return {attempt_id: _carried(item_marks) for attempt_id, item_marks in marks.items()}
 
 
-def _mark(score, remark, discount):
-    raw = score.raw
+def _mark(item_id, kind, label, package_raw, top, remark, discount):
+    raw = package_raw
     if remark is not None:
         raw = remark.score
     if discount is not None and discount.mode == "full_marks":
-        raw = score.max
+        raw = top
     removed = discount is not None and discount.mode == "remove"
-    label = score.label or plain_label(score.item_id, score.kind)
-    return ItemMark(score.item_id, score.kind, label, score.raw, raw, score.max, remark, discount, removed)
+    label = label or plain_label(item_id, kind)
+    return ItemMark(item_id, kind, label, package_raw, raw, top, remark, discount, removed)
 
 
 def _carried(marks) -> list[ItemMark]:
@@ -108,15 +116,16 @@ def _carried(marks) -> list[ItemMark]:
         if owner is not None:
             parts.setdefault(owner, []).append(part)
     carried = {}
-    for item_id, question in questions.items():
-        own = parts.get(item_id, [])
+    for item_id, own in parts.items():
+        question = questions[item_id]
         if question.changed:
             carried.update((part.item_id, _following(part, question)) for part in own)
-        elif own:
-            raw = (question.raw or 0.0) + sum(part.counted_raw - (part.package_raw or 0.0) for part in own)
-            lost = sum(part.max or 0.0 for part in own if part.removed)
-            carried[item_id] = replace(question, raw=question.raw if raw == (question.raw or 0.0) else raw,
-                                       lost=lost)
+            continue
+        raw = (question.raw or 0.0) + sum(part.counted_raw - (part.package_raw or 0.0) for part in own)
+        lost = sum(part.max or 0.0 for part in own if part.removed)
+        unchanged = raw == (question.raw or 0.0)
+        if lost or not unchanged:  # parts that changed nothing leave their question as it is
+            carried[item_id] = replace(question, raw=question.raw if unchanged else raw, lost=lost)
     return [carried.get(mark.item_id, mark) for mark in marks]
 
 

@@ -11,6 +11,7 @@ from lti_app.scorm.cmi import (
     format_duration_2004,
     parse_duration_12,
     parse_duration_2004,
+    question_of,
 )
 
 NUMBAS_STATE = {
@@ -224,3 +225,22 @@ def test_parsers_never_raise(text):
 )
 def test_accumulate_total_time(previous, session, version, total):
     assert accumulate_total_time(previous, session, scorm_version=version) == total
+
+
+@pytest.mark.parametrize("part_id, question_ids, owner", [
+    ("q0p1", ["q0", "q1"], "q0"),
+    ("q10p0", ["q1", "q10"], "q10"),  # q1 is a prefix too, but not followed by "p"
+    ("q0p1p2", ["q0", "q0p1"], "q0p1"),  # the longest owner
+    ("q0p1g0", ["q0"], "q0"),
+    ("q2p0", ["q0", "q1"], None),
+    ("x", [], None),
+])
+def test_a_part_belongs_to_the_longest_question_id_followed_by_p(part_id, question_ids, owner):
+    assert question_of(part_id, question_ids) == owner
+    assert question_of(part_id, set(question_ids)) == owner
+
+
+@given(st.text("qp01", max_size=8), st.lists(st.text("qp01", max_size=5), max_size=6))
+def test_question_of_is_the_longest_owner(part_id, question_ids):
+    owners = [q for q in question_ids if part_id.startswith(q) and part_id[len(q):len(q) + 1] == "p"]
+    assert question_of(part_id, question_ids) == max(owners, key=len, default=None)
