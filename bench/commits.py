@@ -7,7 +7,9 @@ Runs gunicorn (as in the Procfile) over a PostgreSQL database it creates and dro
 - CONCURRENCY clients sending back to back: the most each endpoint can take, and `ratio`
   (commit capacity / bare capacity);
 - `growth_ratio`: a commit's median time on an attempt already holding 36,000 elements divided by
-  the same on an empty attempt.
+  the same on an empty attempt;
+- `keys_growth_ratio`: the same on an attempt whose state holds 3,480 distinct keys (a Numbas exam of
+  60 questions of 5 parts) rather than 300.
 
 Usage: python bench/commits.py [--students 300] [--interval 2] [--duration 20]
 Environment: DATABASE_URL (a PostgreSQL server; default postgresql://postgres@127.0.0.1:5432/test).
@@ -37,6 +39,7 @@ from config import database_url  # noqa: E402
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "bench-secret"
 GROWN_ELEMENTS = 36_000
+WIDE_QUESTIONS, PARTS = 60, 5
 
 
 def main():
@@ -46,12 +49,13 @@ def main():
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
                "PYTHONPATH": str(REPO)}
         env.pop("REDIS_URL", None)
-        commit_urls, grown_url, empty_url = _seed(url, options.students)
+        commit_urls, grown_url, empty_url, wide_url = _seed(url, options.students)
         with _gunicorn("wsgi:app", 8701, env):
             _warm_up("127.0.0.1:8701", commit_urls[0])
             paced = _paced("127.0.0.1:8701", commit_urls, options)
             most = _back_to_back("127.0.0.1:8701", commit_urls[: options.concurrency], options.burst_seconds)
             growth = _growth("127.0.0.1:8701", grown_url, empty_url)
+            keys_growth = _growth("127.0.0.1:8701", wide_url, empty_url, first=GROWN_ELEMENTS + 1000)
         bare_urls = [f"/bare/{n}" for n in range(options.students)]
         with _gunicorn("bench.bare_app:app", 8702, env, setup=_create_bare_table):
             _warm_up("127.0.0.1:8702", bare_urls[0])
@@ -63,6 +67,7 @@ def main():
     print(f"max_bare_per_s: {bare_most:.1f}")
     print(f"ratio: {most / bare_most:.2f}")
     print(f"growth_ratio: {growth:.2f}")
+    print(f"keys_growth_ratio: {keys_growth:.2f}")
 
 
 def _options():
@@ -93,7 +98,8 @@ def _database(server_url):
 
 
 def _seed(url, students):
-    """One resource running the demo quiz, an open attempt per student, and two more for growth_ratio."""
+    """One resource running the demo quiz, an open attempt per student, two more for growth_ratio and one
+    for keys_growth_ratio."""
     os.environ["DATABASE_URL"] = url
     from lti_app import create_app
     from lti_app.extensions import db
@@ -111,7 +117,7 @@ def _seed(url, students):
         resource = Resource(consumer_id=consumer.id, context=context, lti_resource_link_id="bench-exam")
         db.session.add(resource)
         exams.attach(resource, exams.upload(quiz2004_zip(), title="Bench quiz").exam)
-        users = [User(consumer_id=consumer.id, lti_user_id=f"student-{n}") for n in range(students + 2)]
+        users = [User(consumer_id=consumer.id, lti_user_id=f"student-{n}") for n in range(students + 3)]
         db.session.add_all(users)
         db.session.commit()
         urls = []
@@ -130,9 +136,27 @@ def _seed(url, students):
             state[key] = value
         db.session.execute(insert(CmiElement), rows)
         grown.state, grown.state_times = state, {key: GROWN_ELEMENTS // 20 for key in state}
+        wide = db.session.get(Attempt, int(urls[-3].split("/")[2]))
+        wide.state = _wide_state()
+        wide.state_times = {key: GROWN_ELEMENTS // 20 for key in wide.state}
         db.session.commit()
         db.engine.dispose()
-    return urls[:students], urls[-1], urls[-2]
+    return urls[:students], urls[-1], urls[-2], urls[-3]
+
+
+def _wide_state():
+    """What a Numbas exam of WIDE_QUESTIONS questions of PARTS parts holds once answered."""
+    state = {"cmi.completion_status": "incomplete", "cmi.suspend_data": json.dumps({"answers": "x" * 20_000})}
+    for question in range(WIDE_QUESTIONS):
+        for field in ("id", "score.raw", "score.max", "score.min", "score.scaled", "description",
+                      "success_status", "completion_status"):
+            state[f"cmi.objectives.{question}.{field}"] = f"q{question}" if field == "id" else "1"
+        for part in range(PARTS):
+            index = question * PARTS + part
+            for field in ("id", "type", "result", "weighting", "learner_response", "description", "timestamp",
+                          "latency", "objectives.0.id", "correct_responses.0.pattern"):
+                state[f"cmi.interactions.{index}.{field}"] = f"q{question}p{part}" if field == "id" else "1"
+    return state
 
 
 def _create_bare_table(env):
@@ -250,12 +274,12 @@ def _back_to_back(host, paths, seconds):
     return count[0] / (time.monotonic() - began)
 
 
-def _growth(host, grown_path, empty_path, rounds=60):
-    """Median commit time on the attempt holding 36,000 elements over the same on an empty one."""
+def _growth(host, grown_path, empty_path, rounds=60, first=GROWN_ELEMENTS + 1):
+    """Median commit time on an attempt holding much over the same on an empty one."""
     grown, empty = [], []
     for n in range(rounds):  # interleaved, so both see the same load
-        grown.append(_post(host, grown_path, _batch(GROWN_ELEMENTS + n + 1)))
-        empty.append(_post(host, empty_path, _batch(n + 1)))
+        grown.append(_post(host, grown_path, _batch(first + n)))
+        empty.append(_post(host, empty_path, _batch(first + n)))
     return statistics.median(grown) / statistics.median(empty)
 
 
