@@ -2,12 +2,14 @@
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy import case, func, or_
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
+from ..models.base import insert_on_conflict
 from . import course_copy, resources
 
 log = logging.getLogger(__name__)
@@ -194,8 +196,23 @@ def kept_email(email) -> str:
     return email if email and len(email) <= 254 else ""
 
 
-def record_launch(consumer, data: LaunchData) -> Launch:
-    """Create or update everything the launch names, in one transaction."""
+@dataclass(frozen=True)
+class Recorded:
+    """What the page a launch lands on needs, read before the commit so that landing queries nothing."""
+
+    launch_id: int
+    user_id: int
+    resource_id: int
+    role: str
+    exam_id: int | None
+
+
+def record_launch(consumer, data: LaunchData) -> Recorded:
+    """Create or update everything the launch names, in one transaction.
+
+    The course and the resource link are shared by the whole class, who may all launch at once: they are
+    read first and written only when the launch changes them, so launches do not queue on their row locks.
+    The student's own rows (user, enrolment) take one INSERT .. ON CONFLICT DO UPDATE each."""
     fit_to_columns(data)
     try:
         return _record(consumer, data)
@@ -213,27 +230,30 @@ def _record(consumer, data):
                        context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
     if resource.id is None:  # first launched now: the consumer says when its scores go
         resource.report_mode = consumer.default_report_mode
-    user = _upsert(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
-                   name=data.name, email=data.email, username=data.username)
-    role = examgate_role(data.roles)
     db.session.flush()
     set_up_from_launch(resource, data)
-    enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
-    enrolment.source = "launch"
-    launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,
+    role = examgate_role(data.roles)
+    user_id = _upsert_own(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
+                          name=data.name, email=data.email, username=data.username)
+    _upsert_own(Enrolment, dict(context_id=context.id, user_id=user_id), role=role, source="launch")
+    launch = Launch(consumer_id=consumer.id, resource_id=resource.id, user_id=user_id, lti_version=data.lti_version,
                     roles=",".join(r.strip() for r in data.roles), role=role,
                     lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
                     outcome_service_url=data.outcome_service_url,
                     outcome_extensions=data.outcome_extensions, registration_id=data.registration_id,
                     ags_scopes=data.ags_scopes)
     db.session.add(launch)
-    db.session.commit()
+    db.session.flush()
+    recorded = Recorded(launch.id, user_id, resource.id, role, resource.exam_id)
     log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
-              launch.id, user.id, role, resource.id, consumer.id)
-    return launch
+              launch.id, user_id, role, resource.id, consumer.id)
+    db.session.commit()
+    return recorded
 
 
 def _upsert(model, keys, **values):
+    """The row `keys` name, added or updated: a value replaces the stored one when it is not empty, or
+    when nothing is stored."""
     row = model.query.filter_by(**keys).one_or_none()
     if row is None:
         row = model(**keys)
@@ -242,3 +262,18 @@ def _upsert(model, keys, **values):
         if value or getattr(row, name, None) is None:
             setattr(row, name, value)
     return row
+
+
+def _upsert_own(model, keys, **values) -> int:
+    """_upsert in one statement, returning the row's id. On conflict it updates the row even when nothing
+    changes, holding its lock to the commit: for rows only one student's launches write."""
+    statement = insert_on_conflict(db.session.get_bind().dialect.name, model).values(**keys, **values)
+    table = model.__table__
+    kept = {name: statement.excluded[name] if value else func.coalesce(table.c[name], statement.excluded[name])
+            for name, value in values.items()}
+    changed = or_(*(table.c[name].is_distinct_from(new) for name, new in kept.items()))
+    # A column with an onupdate (Enrolment.updated_at) moves only when something else did, as in a flush.
+    kept.update({column.name: case((changed, statement.excluded[column.name]), else_=column)
+                 for column in table.c if column.onupdate is not None})
+    upsert = statement.on_conflict_do_update(index_elements=list(keys), set_=kept).returning(table.c.id)
+    return db.session.execute(upsert).scalar_one()
