@@ -1,8 +1,9 @@
 """Recording a verified launch: context, resource, user and enrolment, created or updated."""
+import functools
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
@@ -196,6 +197,9 @@ def kept_email(email) -> str:
     return email if email and len(email) <= 254 else ""
 
 
+ADD_LAUNCH = insert(Launch.__table__).returning(Launch.__table__.c.id)
+
+
 @dataclass(frozen=True)
 class Recorded:
     """What the page a launch lands on needs, read before the commit so that landing queries nothing."""
@@ -223,10 +227,13 @@ def record_launch(consumer, data: LaunchData) -> Recorded:
 
 
 def _record(consumer, data):
-    context = _upsert(Context, dict(consumer_id=consumer.id, lti_context_id=data.context_id),
+    context_keys = dict(consumer_id=consumer.id, lti_context_id=data.context_id)
+    link_keys = dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id)
+    context, resource = _course_and_link(context_keys, link_keys)
+    context = _upsert(Context, context_keys, context,
                       title=data.context_title, label=data.context_label, memberships_url=data.memberships_url,
                       lis_memberships_url=data.lis_memberships_url, lis_memberships_id=data.lis_memberships_id)
-    resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
+    resource = _upsert(Resource, link_keys, resource,
                        context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
     if resource.id is None:  # first launched now: the consumer says when its scores go
         resource.report_mode = consumer.default_report_mode
@@ -236,30 +243,42 @@ def _record(consumer, data):
     user_id = _upsert_own(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
                           name=data.name, email=data.email, username=data.username)
     _upsert_own(Enrolment, dict(context_id=context.id, user_id=user_id), role=role, source="launch")
-    launch = Launch(consumer_id=consumer.id, resource_id=resource.id, user_id=user_id, lti_version=data.lti_version,
-                    roles=",".join(r.strip() for r in data.roles), role=role,
-                    lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
-                    outcome_service_url=data.outcome_service_url,
-                    outcome_extensions=data.outcome_extensions, registration_id=data.registration_id,
-                    ags_scopes=data.ags_scopes)
-    db.session.add(launch)
-    db.session.flush()
-    recorded = Recorded(launch.id, user_id, resource.id, role, resource.exam_id)
+    launch_id = db.session.execute(ADD_LAUNCH, dict(
+        consumer_id=consumer.id, resource_id=resource.id, user_id=user_id, lti_version=data.lti_version,
+        roles=",".join(r.strip() for r in data.roles), role=role,
+        lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
+        outcome_service_url=data.outcome_service_url, outcome_extensions=data.outcome_extensions,
+        registration_id=data.registration_id, ags_scopes=data.ags_scopes)).scalar_one()
+    recorded = Recorded(launch_id, user_id, resource.id, role, resource.exam_id)
     log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
-              launch.id, user_id, role, resource.id, consumer.id)
+              launch_id, user_id, role, resource.id, consumer.id)
     db.session.commit()
     return recorded
 
 
-def _upsert(model, keys, **values):
-    """The row `keys` name, added or updated: a value replaces the stored one when it is not empty, or
-    when nothing is stored."""
-    row = model.query.filter_by(**keys).one_or_none()
+def _course_and_link(context_keys, link_keys):
+    """The launch's context and resource link, read in one query while the link is in that context (every
+    launch but the first); (None, None) otherwise, and _upsert looks for each."""
+    found = db.session.execute(select(Context, Resource).join(Resource, Resource.context_id == Context.id)
+                               .where(*_named(Context, context_keys), *_named(Resource, link_keys))).first()
+    return tuple(found) if found else (None, None)
+
+
+def _named(model, keys):
+    return [getattr(model, name) == value for name, value in keys.items()]
+
+
+def _upsert(model, keys, row, **values):
+    """The row `keys` name (`row` when it has been read), added or updated: a value replaces the stored
+    one when it is not empty, or when nothing is stored."""
+    if row is None:
+        row = db.session.scalars(select(model).where(*_named(model, keys))).one_or_none()
     if row is None:
         row = model(**keys)
         db.session.add(row)
     for name, value in values.items():
-        if value or getattr(row, name, None) is None:
+        stored = getattr(row, name, None)
+        if (value or stored is None) and value != stored:  # an unchanged row is not even dirty
             setattr(row, name, value)
     return row
 
@@ -267,13 +286,20 @@ def _upsert(model, keys, **values):
 def _upsert_own(model, keys, **values) -> int:
     """_upsert in one statement, returning the row's id. On conflict it updates the row even when nothing
     changes, holding its lock to the commit: for rows only one student's launches write."""
-    statement = insert_on_conflict(db.session.get_bind().dialect.name, model).values(**keys, **values)
+    empty = tuple(name for name, value in values.items() if not value)
+    statement = _upsert_statement(model, tuple(keys), tuple(values), empty, db.session.get_bind().dialect.name)
+    return db.session.execute(statement, {**keys, **values}).scalar_one()
+
+
+@functools.cache
+def _upsert_statement(model, keys, names, empty, dialect):
+    """Built once for each set of empty values; the values themselves are the statement's parameters."""
     table = model.__table__
-    kept = {name: statement.excluded[name] if value else func.coalesce(table.c[name], statement.excluded[name])
-            for name, value in values.items()}
+    statement = insert_on_conflict(dialect, table)
+    kept = {name: func.coalesce(table.c[name], statement.excluded[name]) if name in empty else statement.excluded[name]
+            for name in names}
     changed = or_(*(table.c[name].is_distinct_from(new) for name, new in kept.items()))
     # A column with an onupdate (Enrolment.updated_at) moves only when something else did, as in a flush.
     kept.update({column.name: case((changed, statement.excluded[column.name]), else_=column)
                  for column in table.c if column.onupdate is not None})
-    upsert = statement.on_conflict_do_update(index_elements=list(keys), set_=kept).returning(table.c.id)
-    return db.session.execute(upsert).scalar_one()
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=kept).returning(table.c.id)
