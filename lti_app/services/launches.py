@@ -3,7 +3,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, insert, or_, select
+from sqlalchemy import bindparam, case, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
@@ -197,6 +197,10 @@ def kept_email(email) -> str:
     return email if email and len(email) <= 254 else ""
 
 
+# Statements run by every launch, built once.
+COURSE_AND_LINK = select(Context, Resource).join(Resource, Resource.context_id == Context.id).where(
+    Context.consumer_id == bindparam("consumer_id"), Context.lti_context_id == bindparam("context_id"),
+    Resource.consumer_id == bindparam("consumer_id"), Resource.lti_resource_link_id == bindparam("resource_link_id"))
 ADD_LAUNCH = insert(Launch.__table__).returning(Launch.__table__.c.id)
 
 
@@ -229,7 +233,7 @@ def record_launch(consumer, data: LaunchData) -> Recorded:
 def _record(consumer, data):
     context_keys = dict(consumer_id=consumer.id, lti_context_id=data.context_id)
     link_keys = dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id)
-    context, resource = _course_and_link(context_keys, link_keys)
+    context, resource = _course_and_link(consumer, data)
     context = _upsert(Context, context_keys, context,
                       title=data.context_title, label=data.context_label, memberships_url=data.memberships_url,
                       lis_memberships_url=data.lis_memberships_url, lis_memberships_id=data.lis_memberships_id)
@@ -250,21 +254,23 @@ def _record(consumer, data):
         outcome_service_url=data.outcome_service_url, outcome_extensions=data.outcome_extensions,
         registration_id=data.registration_id, ags_scopes=data.ags_scopes)).scalar_one()
     recorded = Recorded(launch_id, user_id, resource.id, role, resource.exam_id)
-    log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
-              launch_id, user_id, role, resource.id, consumer.id)
+    consumer_id = consumer.id
     db.session.commit()
+    log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
+              launch_id, user_id, role, recorded.resource_id, consumer_id)
     return recorded
 
 
-def _course_and_link(context_keys, link_keys):
+def _course_and_link(consumer, data):
     """The launch's context and resource link, read in one query while the link is in that context (every
     launch but the first); (None, None) otherwise, and _upsert looks for each."""
-    found = db.session.execute(select(Context, Resource).join(Resource, Resource.context_id == Context.id)
-                               .where(*_named(Context, context_keys), *_named(Resource, link_keys))).first()
+    found = db.session.execute(COURSE_AND_LINK, dict(consumer_id=consumer.id, context_id=data.context_id,
+                                                     resource_link_id=data.resource_link_id)).first()
     return tuple(found) if found else (None, None)
 
 
 def _named(model, keys):
+    """The conditions that find the row `keys` name."""
     return [getattr(model, name) == value for name, value in keys.items()]
 
 
