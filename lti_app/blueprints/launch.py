@@ -1,6 +1,5 @@
 """The LTI launch: POST /lti/launch (1.1 signed form, or 1.3 id_token), /lti/login (1.3 OIDC
 initiation) and the LTI 1.3 deep linking answer."""
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
@@ -24,7 +23,7 @@ def launch():
     params = request.form.to_dict()
     authorization = request.headers.get("Authorization")
     consumer = Consumer.query.filter_by(key=lti11.consumer_key(params, authorization)).one_or_none()
-    body = urlencode(list(request.form.items(multi=True)))
+    body = list(request.form.items(multi=True))  # decoded once, by Flask: oauthlib takes the pairs as they are
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if authorization:
         headers["Authorization"] = authorization
