@@ -8,8 +8,8 @@ from ..lti import lti11, lti13
 from ..lti.advantage import SCORE_MAXIMUM
 from ..lti.errors import LaunchRefused
 from ..lti.roles import examgate_role
-from ..models import Consumer, Lti13Registration
-from ..services import deep_linking, frame_ancestors, launches
+from ..models import Lti13Registration
+from ..services import consumers, deep_linking, frame_ancestors, launches
 from .viewer import LAUNCH_TOKEN_PARAM, get_or_404, launch_token, sign_in_user
 
 bp = Blueprint("launch", __name__, url_prefix="/lti")
@@ -22,7 +22,7 @@ def launch():
         return _launch_lti13()
     params = request.form.to_dict()
     authorization = request.headers.get("Authorization")
-    consumer = Consumer.query.filter_by(key=lti11.consumer_key(params, authorization)).one_or_none()
+    consumer = consumers.by_key(lti11.consumer_key(params, authorization))
     body = list(request.form.items(multi=True))  # decoded once, by Flask: oauthlib takes the pairs as they are
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if authorization:
