@@ -75,6 +75,45 @@ def test_second_launch_updates_rather_than_duplicates(client, consumer):
     assert Context.query.one().title == "Algebra II"
 
 
+def test_a_launch_without_a_name_or_an_email_keeps_the_ones_known(client, consumer):
+    launch(client)
+    launch(client, lis_person_name_full=None, lis_person_contact_email_primary=None, context_title=None)
+    user = User.query.one()
+    assert (user.name, user.email, Context.query.one().title) == ("Ada Learner", "ada@example.edu", "Algebra")
+    assert Launch.query.count() == 2
+
+
+def test_the_enrolment_follows_the_latest_launch_and_changes_only_when_it_does(client, consumer):
+    from lti_app.extensions import db
+
+    launch(client)
+    enrolled = Enrolment.query.one()
+    first_update = enrolled.updated_at
+    launch(client)
+    db.session.expire_all()
+    assert (Enrolment.query.one().role, Enrolment.query.one().updated_at) == ("learner", first_update)
+    enrolled.source = "roster"
+    db.session.commit()
+    launch(client, roles="Instructor")
+    db.session.expire_all()
+    enrolled = Enrolment.query.one()
+    assert (enrolled.role, enrolled.source) == ("instructor", "launch") and enrolled.updated_at > first_update
+
+
+def test_a_new_link_takes_the_consumers_report_mode_and_keeps_its_own_later(client, consumer):
+    from lti_app.extensions import db
+
+    consumer.default_report_mode = "immediately"
+    db.session.commit()
+    launch(client)
+    resource = Resource.query.one()
+    assert resource.report_mode == "immediately"
+    resource.report_mode, consumer.default_report_mode = "manually", "on_completion"
+    db.session.commit()
+    launch(client, user_id="student-2")
+    assert Resource.query.one().report_mode == "manually"
+
+
 def test_users_are_kept_apart_per_consumer(client, consumer):
     factories.consumer(name="Other LMS", key="other-key", secret="other-secret")
     launch(client)

@@ -62,3 +62,47 @@ def test_lti13_issuers_the_setting_and_only_enabled_consumers_count(make_app):
         consumer.enabled = False
         db.session.commit()
         assert MOODLE not in frame_ancestors(client.get("/auth/login"))
+
+
+def test_another_process_allows_the_origin_a_launch_just_learnt(make_app):
+    serving, launching = make_app(), make_app()  # two processes over one database and one Redis
+    launching.extensions["examgate_jobs"] = serving.extensions["examgate_jobs"]
+    with serving.app_context():
+        factories.consumer()
+    pages = serving.test_client()
+    assert frame_ancestors(pages.get("/auth/login")) == ["'self'"]  # this process now keeps the list
+    landed = launching.test_client().post("/lti/launch", headers={"Origin": MOODLE}, data=factories.signed_launch())
+    assert frame_ancestors(pages.get(landed.location)) == ["'self'", MOODLE]
+
+
+def test_pages_read_the_lms_origins_again_only_after_a_change(app, client):
+    from tests.test_commit_statements import statements
+
+    consumer = factories.consumer()
+    client.get("/auth/login")
+    with statements() as sent:
+        assert frame_ancestors(client.get("/auth/login")) == ["'self'"]
+    assert sent == []
+    consumer.frame_origins = [MOODLE]
+    db.session.commit()
+    with statements() as sent:
+        assert frame_ancestors(client.get("/auth/login")) == ["'self'", MOODLE]
+    assert len(sent) == 2  # the consumers' origins and the LTI 1.3 issuers
+
+
+def test_without_redis_pages_read_the_lms_origins_every_time(app, client, monkeypatch):
+    from redis.exceptions import ConnectionError
+
+    from lti_app.extensions import jobs
+
+    consumer = factories.consumer()
+    client.get("/auth/login")
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(jobs.redis, "get", unreachable)
+    monkeypatch.setattr(jobs.redis, "set", unreachable)
+    consumer.frame_origins = [MOODLE]
+    db.session.commit()
+    assert frame_ancestors(client.get("/auth/login")) == ["'self'", MOODLE]

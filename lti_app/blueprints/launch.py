@@ -1,6 +1,5 @@
 """The LTI launch: POST /lti/launch (1.1 signed form, or 1.3 id_token), /lti/login (1.3 OIDC
 initiation) and the LTI 1.3 deep linking answer."""
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
@@ -9,8 +8,8 @@ from ..lti import lti11, lti13
 from ..lti.advantage import SCORE_MAXIMUM
 from ..lti.errors import LaunchRefused
 from ..lti.roles import examgate_role
-from ..models import Consumer, Lti13Registration
-from ..services import deep_linking, frame_ancestors, launches
+from ..models import Lti13Registration
+from ..services import consumers, deep_linking, frame_ancestors, launches
 from .viewer import LAUNCH_TOKEN_PARAM, get_or_404, launch_token, sign_in_user
 
 bp = Blueprint("launch", __name__, url_prefix="/lti")
@@ -23,17 +22,16 @@ def launch():
         return _launch_lti13()
     params = request.form.to_dict()
     authorization = request.headers.get("Authorization")
-    consumer = Consumer.query.filter_by(key=lti11.consumer_key(params, authorization)).one_or_none()
-    body = urlencode(list(request.form.items(multi=True)))
+    consumer = consumers.by_key(lti11.consumer_key(params, authorization))
+    body = list(request.form.items(multi=True))  # decoded once, by Flask: oauthlib takes the pairs as they are
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if authorization:
         headers["Authorization"] = authorization
     lti11.verify(consumer if consumer and consumer.enabled else None, request.url, "POST", body, headers,
                  current_app.config["LTI_TIMESTAMP_WINDOW_SECONDS"])
     data = launches.from_lti11(params)
-    launch = launches.record_launch(consumer, data)
     frame_ancestors.learn(consumer, data.return_url, request.headers.get("Origin"))
-    return land(launch)
+    return land(launches.record_launch(consumer, data))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,9 +45,9 @@ def _launch_lti13():
     if verified.message_type == lti13.DEEP_LINKING_REQUEST:
         return _deep_linking_picker(verified)
     data = launches.from_lti13(verified.claims, verified.registration.id)
-    launch = launches.record_launch(verified.registration.consumer, data)
-    frame_ancestors.learn(verified.registration.consumer, data.return_url, request.headers.get("Origin"))
-    return land(launch)
+    consumer = verified.registration.consumer
+    frame_ancestors.learn(consumer, data.return_url, request.headers.get("Origin"))
+    return land(launches.record_launch(consumer, data))
 
 
 def _deep_linking_picker(verified):
@@ -77,13 +75,13 @@ def deep_link():
     return render_template("lti13/deep_link_return.html", return_url=return_url, jwt=jwt, exam=exam)
 
 
-def land(launch):
+def land(recorded: launches.Recorded):
     """Learners to the resource's student page, staff to its dashboard (its exam page while it has no exam);
     the token works without cookies."""
-    sign_in_user(launch.user)
-    token = {LAUNCH_TOKEN_PARAM: launch_token(launch)}
-    if launch.role == "instructor":
+    sign_in_user(recorded.user_id)
+    token = {LAUNCH_TOKEN_PARAM: launch_token(recorded.launch_id)}
+    if recorded.role == "instructor":
         # A link nobody has set up yet opens where it is set up: copy a set-up, or pick an exam.
-        page = "dashboard.resource" if launch.resource.exam_id else "dashboard.exam_package"
-        return redirect(url_for(page, resource_id=launch.resource_id, **token))
-    return redirect(url_for("student.resource", resource_id=launch.resource_id, **token))
+        page = "dashboard.resource" if recorded.exam_id else "dashboard.exam_package"
+        return redirect(url_for(page, resource_id=recorded.resource_id, **token))
+    return redirect(url_for("student.resource", resource_id=recorded.resource_id, **token))

@@ -37,13 +37,13 @@ def _from_launch_token():
     return Viewer(user=launch.user, launch=launch) if launch else None
 
 
-def launch_token(launch) -> str:
-    return tokens.sign("launch", launch.id)
+def launch_token(launch_id: int) -> str:
+    return tokens.sign("launch", launch_id)
 
 
-def sign_in_user(user):
+def sign_in_user(user_id: int):
     session.clear()
-    session["user_id"] = user.id
+    session["user_id"] = user_id
 
 
 def sign_in_admin(admin):

@@ -50,7 +50,8 @@ def consumer_key(form, authorization) -> str:
 
 
 def verify(consumer, uri, method, body, headers, timestamp_window=300):
-    """Check a signed launch for `consumer` (None when the key is unknown); raise LaunchRefused."""
+    """Check a signed launch for `consumer` (None when the key is unknown); raise LaunchRefused. The body
+    is the form's encoded text or its (name, value) pairs."""
     validator = _Validator(consumer.secret if consumer else "unknown", timestamp_window)
     endpoint = BaseEndpoint(validator)
     try:

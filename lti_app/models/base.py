@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, TypeDecorator
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 
 from ..extensions import db
@@ -32,3 +33,8 @@ class UTCDateTime(TypeDecorator):
 
 def created_column():
     return db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+def insert_on_conflict(dialect, table):
+    """INSERT that can say what happens ON CONFLICT, on PostgreSQL and SQLite alike."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -9,13 +9,12 @@ statement rather than one per row. SQLite, in the process, takes the rows as the
 from functools import cache
 
 from sqlalchemy import ARRAY, Float, Text, bindparam, insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore
-from ..models.base import UTCDateTime, utcnow
+from ..models.base import UTCDateTime, insert_on_conflict, utcnow
 from . import marking
 
 ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
@@ -113,8 +112,8 @@ def _for_dialect(build):
 @cache
 def _record_batch_statement(dialect):
     table = CommitBatch.__table__
-    return _insert(dialect, table).on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(
-        table.c.id, marking.MARKED.label("marked"))
+    return insert_on_conflict(dialect, table).on_conflict_do_nothing(
+        index_elements=["attempt_id", "batch_id"]).returning(table.c.id, marking.MARKED.label("marked"))
 
 
 @cache
@@ -124,7 +123,7 @@ def _elements_statement(dialect):
 
 @cache
 def _upsert_statement(dialect):
-    statement = _insert(dialect, QuestionScore.__table__)
+    statement = insert_on_conflict(dialect, QuestionScore.__table__)
     return _many_rows(statement.on_conflict_do_update(
         index_elements=["attempt_id", "item_id"], set_={name: statement.excluded[name] for name in ROW_COLUMNS}))
 
@@ -133,8 +132,3 @@ def _many_rows(statement):
     """An INSERT that SQLAlchemy sends as one multi-row statement for a list of rows ("insertmanyvalues",
     which it applies to INSERT .. RETURNING), rather than one execution per row."""
     return statement.returning(statement.table.c.id)
-
-
-def _insert(dialect, table):
-    """INSERT with ON CONFLICT, on PostgreSQL and SQLite alike."""
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

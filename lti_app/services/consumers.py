@@ -4,6 +4,7 @@ import re
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import bindparam, select
 
 from ..errors import UserFacingError
 from ..extensions import db
@@ -36,6 +37,14 @@ def create_consumer(name, key=None, secret=None, admin=None, default_report_mode
         admin.consumers.append(consumer)
     db.session.commit()
     return consumer
+
+
+CONSUMER_BY_KEY = select(Consumer).where(Consumer.key == bindparam("key"))  # built once: every launch asks
+
+
+def by_key(key) -> Consumer | None:
+    """The consumer an LTI 1.1 launch names."""
+    return db.session.scalars(CONSUMER_BY_KEY, {"key": key}).one_or_none()
 
 
 def _check_length(value, limit, param):

@@ -4,18 +4,35 @@ cannot dress it up and trick someone into clicking in it.
 
 A consumer's LMS origins are learnt from its verified launches: the origin of the launch's return
 URL (signed by the LMS, as every launch parameter is) and the browser's Origin header of the launch
-POST; LTI 1.3 issuers count too. Kept on the consumer row (frame_origins), read for every page.
+POST; LTI 1.3 issuers count too. Kept on the consumer row (frame_origins).
+
+Every page needs the list, so each process keeps it, with the stamp it was read under. The stamp is
+in Redis, and every commit that changes a consumer or an LTI 1.3 registration replaces it (a session
+hook, so no writer can forget). A process reads the stamp before the list, and the stamp is replaced
+only after the commit, so a list is never kept under a stamp newer than its rows: the page a launch
+lands on allows the origin that launch learnt, whichever process serves it. A lost stamp (Redis
+emptied) is replaced by a new one. While Redis is unavailable the list is read for every page, and
+a copy older than a minute is read again (a change made then could not replace the stamp).
 """
 import logging
+import time
+import uuid
 from urllib.parse import urlsplit
 
 from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import event, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from ..extensions import db
+from ..extensions import db, jobs
 from ..models import Consumer, Lti13Registration
 
 log = logging.getLogger(__name__)
+
+STAMP_KEY = "examgate:frame-ancestors:stamp"
+KEPT_SECONDS = 60
+CHANGED = "examgate.frame_ancestors_changed"
 
 
 def origin_of(url) -> str | None:
@@ -42,12 +59,61 @@ def learn(consumer, *urls):
 def allowed() -> list[str]:
     """Every origin that may frame Examgate's pages, besides Examgate itself."""
     configured = current_app.config.get("FRAME_ANCESTORS") or []
+    return sorted({origin for origin in (*configured, *_learnt()) if origin})
+
+
+def _learnt() -> tuple[str, ...]:
+    """The enabled consumers' origins and the LTI 1.3 issuers: this process's copy while it is current."""
     try:
-        learnt = [origin for (origins,) in db.session.query(Consumer.frame_origins).filter(Consumer.enabled)
-                  for origin in origins or []]
-        issuers = [origin_of(issuer) for (issuer,) in db.session.query(Lti13Registration.issuer)]
+        stamp = _stamp()
+    except RedisError:
+        return _read() or ()
+    kept = current_app.extensions.get("examgate_frame_ancestors")
+    if kept and kept[0] == stamp and time.monotonic() - kept[1] < KEPT_SECONDS:
+        return kept[2]
+    origins = _read()
+    if origins is not None:
+        current_app.extensions["examgate_frame_ancestors"] = (stamp, time.monotonic(), origins)
+    return origins or ()
+
+
+def _stamp() -> bytes:
+    stamp = jobs.redis.get(STAMP_KEY)
+    if stamp is None:
+        jobs.redis.set(STAMP_KEY, uuid.uuid4().hex, nx=True)
+        stamp = jobs.redis.get(STAMP_KEY)
+    return stamp
+
+
+def _read():
+    """What the database has committed (a connection of its own: never this request's unsaved changes);
+    None when the database is unavailable."""
+    try:
+        with db.engine.connect() as connection:
+            learnt = connection.execute(select(Consumer.frame_origins).where(Consumer.enabled)).scalars().all()
+            issuers = connection.execute(select(Lti13Registration.issuer)).scalars().all()
     except SQLAlchemyError:  # a page about the database being down still gets its headers
-        db.session.rollback()
         log.warning("LMS origins unavailable: pages may be framed by configured origins only")
-        learnt, issuers = [], []
-    return sorted({origin for origin in (*configured, *learnt, *issuers) if origin})
+        return None
+    return tuple(origin for origins in learnt for origin in origins or []) + tuple(map(origin_of, issuers))
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session, flush_context):
+    if any(isinstance(row, (Consumer, Lti13Registration)) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _replace_stamp(session):
+    if session.info.pop(CHANGED, False):
+        try:
+            jobs.redis.set(STAMP_KEY, uuid.uuid4().hex)
+        except RedisError:
+            log.warning("LMS origins changed while Redis is unavailable: other processes see it within %ss",
+                        KEPT_SECONDS)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session):
+    session.info.pop(CHANGED, None)

@@ -1,13 +1,16 @@
 """Recording a verified launch: context, resource, user and enrolment, created or updated."""
+import functools
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam, case, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
+from ..models.base import insert_on_conflict
 from . import course_copy, resources
 
 log = logging.getLogger(__name__)
@@ -194,8 +197,30 @@ def kept_email(email) -> str:
     return email if email and len(email) <= 254 else ""
 
 
-def record_launch(consumer, data: LaunchData) -> Launch:
-    """Create or update everything the launch names, in one transaction."""
+# Statements run by every launch, built once.
+COURSE_AND_LINK = select(Context, Resource).join(Resource, Resource.context_id == Context.id).where(
+    Context.consumer_id == bindparam("consumer_id"), Context.lti_context_id == bindparam("context_id"),
+    Resource.consumer_id == bindparam("consumer_id"), Resource.lti_resource_link_id == bindparam("resource_link_id"))
+ADD_LAUNCH = insert(Launch.__table__).returning(Launch.__table__.c.id)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the page a launch lands on needs, read before the commit so that landing queries nothing."""
+
+    launch_id: int
+    user_id: int
+    resource_id: int
+    role: str
+    exam_id: int | None
+
+
+def record_launch(consumer, data: LaunchData) -> Recorded:
+    """Create or update everything the launch names, in one transaction.
+
+    The course and the resource link are shared by the whole class, who may all launch at once: they are
+    read first and written only when the launch changes them, so launches do not queue on their row locks.
+    The student's own rows (user, enrolment) take one INSERT .. ON CONFLICT DO UPDATE each."""
     fit_to_columns(data)
     try:
         return _record(consumer, data)
@@ -206,39 +231,81 @@ def record_launch(consumer, data: LaunchData) -> Launch:
 
 
 def _record(consumer, data):
-    context = _upsert(Context, dict(consumer_id=consumer.id, lti_context_id=data.context_id),
+    context_keys = dict(consumer_id=consumer.id, lti_context_id=data.context_id)
+    link_keys = dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id)
+    context, resource = _course_and_link(consumer, data)
+    context = _upsert(Context, context_keys, context,
                       title=data.context_title, label=data.context_label, memberships_url=data.memberships_url,
                       lis_memberships_url=data.lis_memberships_url, lis_memberships_id=data.lis_memberships_id)
-    resource = _upsert(Resource, dict(consumer_id=consumer.id, lti_resource_link_id=data.resource_link_id),
+    resource = _upsert(Resource, link_keys, resource,
                        context=context, title=data.resource_title, lineitem_url=data.lineitem_url)
     if resource.id is None:  # first launched now: the consumer says when its scores go
         resource.report_mode = consumer.default_report_mode
-    user = _upsert(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
-                   name=data.name, email=data.email, username=data.username)
-    role = examgate_role(data.roles)
     db.session.flush()
     set_up_from_launch(resource, data)
-    enrolment = _upsert(Enrolment, dict(context_id=context.id, user_id=user.id), role=role)
-    enrolment.source = "launch"
-    launch = Launch(consumer_id=consumer.id, resource=resource, user=user, lti_version=data.lti_version,
-                    roles=",".join(r.strip() for r in data.roles), role=role,
-                    lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
-                    outcome_service_url=data.outcome_service_url,
-                    outcome_extensions=data.outcome_extensions, registration_id=data.registration_id,
-                    ags_scopes=data.ags_scopes)
-    db.session.add(launch)
+    role = examgate_role(data.roles)
+    user_id = _upsert_own(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
+                          name=data.name, email=data.email, username=data.username)
+    _upsert_own(Enrolment, dict(context_id=context.id, user_id=user_id), role=role, source="launch")
+    launch_id = db.session.execute(ADD_LAUNCH, dict(
+        consumer_id=consumer.id, resource_id=resource.id, user_id=user_id, lti_version=data.lti_version,
+        roles=",".join(r.strip() for r in data.roles), role=role,
+        lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
+        outcome_service_url=data.outcome_service_url, outcome_extensions=data.outcome_extensions,
+        registration_id=data.registration_id, ags_scopes=data.ags_scopes)).scalar_one()
+    recorded = Recorded(launch_id, user_id, resource.id, role, resource.exam_id)
+    consumer_id = consumer.id
     db.session.commit()
     log.debug("launch %s: user %s as %s on resource %s (consumer %s)",
-              launch.id, user.id, role, resource.id, consumer.id)
-    return launch
+              launch_id, user_id, role, recorded.resource_id, consumer_id)
+    return recorded
 
 
-def _upsert(model, keys, **values):
-    row = model.query.filter_by(**keys).one_or_none()
+def _course_and_link(consumer, data):
+    """The launch's context and resource link, read in one query while the link is in that context (every
+    launch but the first); (None, None) otherwise, and _upsert looks for each."""
+    found = db.session.execute(COURSE_AND_LINK, dict(consumer_id=consumer.id, context_id=data.context_id,
+                                                     resource_link_id=data.resource_link_id)).first()
+    return tuple(found) if found else (None, None)
+
+
+def _named(model, keys):
+    """The conditions that find the row `keys` name."""
+    return [getattr(model, name) == value for name, value in keys.items()]
+
+
+def _upsert(model, keys, row, **values):
+    """The row `keys` name (`row` when it has been read), added or updated: a value replaces the stored
+    one when it is not empty, or when nothing is stored."""
+    if row is None:
+        row = db.session.scalars(select(model).where(*_named(model, keys))).one_or_none()
     if row is None:
         row = model(**keys)
         db.session.add(row)
     for name, value in values.items():
-        if value or getattr(row, name, None) is None:
+        stored = getattr(row, name, None)
+        if (value or stored is None) and value != stored:  # an unchanged row is not even dirty
             setattr(row, name, value)
     return row
+
+
+def _upsert_own(model, keys, **values) -> int:
+    """_upsert in one statement, returning the row's id. On conflict it updates the row even when nothing
+    changes, holding its lock to the commit: for rows only one student's launches write."""
+    empty = tuple(name for name, value in values.items() if not value)
+    statement = _upsert_statement(model, tuple(keys), tuple(values), empty, db.session.get_bind().dialect.name)
+    return db.session.execute(statement, {**keys, **values}).scalar_one()
+
+
+@functools.cache
+def _upsert_statement(model, keys, names, empty, dialect):
+    """Built once for each set of empty values; the values themselves are the statement's parameters."""
+    table = model.__table__
+    statement = insert_on_conflict(dialect, table)
+    kept = {name: func.coalesce(table.c[name], statement.excluded[name]) if name in empty else statement.excluded[name]
+            for name in names}
+    changed = or_(*(table.c[name].is_distinct_from(new) for name, new in kept.items()))
+    # A column with an onupdate (Enrolment.updated_at) moves only when something else did, as in a flush.
+    kept.update({column.name: case((changed, statement.excluded[column.name]), else_=column)
+                 for column in table.c if column.onupdate is not None})
+    return statement.on_conflict_do_update(index_elements=list(keys), set_=kept).returning(table.c.id)

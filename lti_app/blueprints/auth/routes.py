@@ -68,7 +68,7 @@ def one_time(token):
         return render_template("error.html", status=403, title="Link expired",
                                message="This sign-in link was already used or is too old. "
                                        "Launch Examgate from your LMS again."), 403
-    sign_in_user(user)
+    sign_in_user(user.id)
     return redirect(_safe_next(data["next"]))
 
 
