@@ -6,7 +6,6 @@ never anything a user sends, so their HTML is trusted as written: there is no sa
 them are written as relative .md links (they work on a code host too) and point at /help/… here.
 """
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
