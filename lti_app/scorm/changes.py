@@ -7,6 +7,7 @@ a name, a maximum or the part's question may move any row (positions, labels, ma
 is compared with the result before the batch.
 """
 from collections.abc import Mapping
+from operator import methodcaller
 
 from .cmi import COLLECTION_KEY, number
 
@@ -15,7 +16,7 @@ ROW_FIELDS = {"objectives": {"id", "score.raw", "score.max", "description"},
 SCORE_FIELDS = {"objectives": "score.raw", "interactions": "result"}
 TOTAL_KEYS = ("cmi.core.", "cmi.score.", "cmi.completion_status", "cmi.success_status", "cmi.total_time",
               "cmi.session_time")
-ID_KEY_ENDS = (".id", ".id\n")  # COLLECTION_KEY, like any `$`, also matches before one final newline
+IS_ID_KEY = methodcaller("endswith", (".id", ".id\n"))  # COLLECTION_KEY's `$` also matches before a final newline
 
 
 def moves_result(key) -> bool:
@@ -56,10 +57,8 @@ def _entry_ids(state):
     """{(collection, index): id} of every objective and interaction with an id; None when an id is used
     twice or an index is not written plainly."""
     ids = {}
-    for key, value in state.items():
-        if not key.endswith(ID_KEY_ENDS):
-            continue
-        match = COLLECTION_KEY.match(key)
+    for key in filter(IS_ID_KEY, state):
+        value, match = state[key], COLLECTION_KEY.match(key)
         if match is None or match.group(3) != "id" or not value:
             continue
         name, index = match.group(1), match.group(2)

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import methodcaller
 
 COMPLETION_STATUSES = {"completed", "incomplete", "not attempted", "unknown"}
 SUCCESS_STATUSES = {"passed", "failed", "unknown"}
@@ -93,7 +94,7 @@ def package_totals(state: Mapping[str, str], scorm12: bool | None = None) -> tup
 
 
 def _is_scorm12(state):
-    return any(str(key).startswith("cmi.core.") for key in state)
+    return any(map(IS_CORE_KEY, map(str, state)))
 
 
 def parse_duration_2004(text: str | None) -> float | None:
@@ -176,6 +177,7 @@ def _statuses(state: Mapping[str, str], scorm12: bool) -> tuple[str, str]:
     )
 
 
+IS_CORE_KEY = methodcaller("startswith", "cmi.core.")  # SCORM 1.2 keeps its data model under cmi.core
 COLLECTION_KEY = re.compile(r"^cmi\.(objectives|interactions)\.(\d+)\.(.+)$")
 
 

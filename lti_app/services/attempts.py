@@ -280,7 +280,7 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
 def _check_size(attempt, batch):
     """Refuse a batch that would make the attempt's state larger than it may be."""
     state = attempt.state or {}
-    size = sum(len(key) + len(value) for key, value in state.items())
+    size = sum(map(len, state)) + sum(map(len, state.values()))
     for element in {element.key: element for element in batch.elements}.values():
         old = state.get(element.key)
         size += len(element.value) - (len(old) if old is not None else -len(element.key))
