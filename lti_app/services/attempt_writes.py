@@ -8,26 +8,19 @@ statement rather than one per row. SQLite, in the process, takes the rows as the
 """
 from functools import cache
 
-from sqlalchemy import ARRAY, Float, Text, bindparam, insert, select, text, update
+from sqlalchemy import ARRAY, Boolean, Float, Integer, Text, bindparam, func, insert, select, text, true, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Attempt, CmiElement, CommitBatch, QuestionScore
-from ..models.base import UTCDateTime, insert_on_conflict, utcnow
+from ..models.base import UTCDateTime, insert_on_conflict
 from . import marking
 
 ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
 
 LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
         .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
-
-ELEMENTS_FROM_ARRAYS = text(
-    'INSERT INTO cmi_element (attempt_id, batch_id, sequence, "key", value, client_time, server_time) '
-    "SELECT :attempt_id, :batch_id, :sequence, e.key, e.value, e.client_time, :server_time "
-    "FROM unnest(:keys, :values, :client_times) WITH ORDINALITY AS e(key, value, client_time, n) ORDER BY e.n"
-).bindparams(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
-             bindparam("client_times", type_=ARRAY(UTCDateTime)), bindparam("server_time", type_=UTCDateTime))
 
 SCORES_FROM_ARRAYS = text(
     "UPDATE question_score SET raw = s.raw FROM unnest(:item_ids, :raws) AS s(item_id, raw) "
@@ -60,29 +53,24 @@ def lock(attempt_id) -> Attempt | None:
     return db.session.execute(LOCK, {"attempt_id": attempt_id}).scalar_one_or_none()
 
 
-def record_batch(attempt, batch):
-    """Record the batch's arrival: its row (id, and `marked`: whether a re-mark or a discount moves the
-    attempt's score, read in the same round trip), or None when it had arrived before (the attempt row
-    is locked)."""
-    return db.session.execute(_for_dialect(_record_batch_statement), {
-        "attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-        "element_count": len(batch.elements), "received_at": utcnow(), "late": False,
-        **marking.marked_parameters(attempt)}).first()
-
-
-def log_elements(attempt, batch, now):
-    """Append the batch's elements to the attempt's log, in the batch's order."""
-    if not batch.elements:
-        return
-    batch_values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-                    "server_time": now}
+def record_batch(attempt, batch, now):
+    """Record the batch's arrival and append its elements to the attempt's log, in the batch's order.
+    Returns the batch's row (id, and `marked`: whether a re-mark or a discount moves the attempt's score),
+    or None when it had arrived before (the attempt row is locked): then nothing is written. On PostgreSQL
+    all of this is one statement, so one round trip."""
+    values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+              "element_count": len(batch.elements), "received_at": now, "late": False,
+              **marking.marked_parameters(attempt)}
     if _dialect() == "postgresql":
-        db.session.execute(ELEMENTS_FROM_ARRAYS, {
-            **batch_values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
-            "client_times": [e.client_time for e in batch.elements]})
-    else:
+        return db.session.execute(_recorded_and_logged(), {
+            **values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
+            "client_times": [e.client_time for e in batch.elements]}).first()
+    recorded = db.session.execute(_for_dialect(_record_batch_statement), values).first()
+    if recorded is not None and batch.elements:
         db.session.execute(_for_dialect(_elements_statement), [
-            {**batch_values, "key": e.key, "value": e.value, "client_time": e.client_time} for e in batch.elements])
+            {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
+             "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
+    return recorded
 
 
 def set_scores(attempt, scores: dict):
@@ -114,6 +102,33 @@ def _record_batch_statement(dialect):
     table = CommitBatch.__table__
     return insert_on_conflict(dialect, table).on_conflict_do_nothing(
         index_elements=["attempt_id", "batch_id"]).returning(table.c.id, marking.MARKED.label("marked"))
+
+
+@cache
+def _recorded_and_logged():
+    """PostgreSQL: the batch's row inserted unless it exists, its elements (three arrays) logged only if it
+    was, and the row returned with `marked`; data-modifying CTEs run once, in one statement."""
+    batches, elements = CommitBatch.__table__, CmiElement.__table__
+    recorded = (insert_on_conflict("postgresql", batches).values(_batch_values())
+                .on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(batches.c.id)
+                .cte("recorded"))
+    given = func.unnest(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
+                        bindparam("client_times", type_=ARRAY(UTCDateTime))).table_valued(
+        "key", "value", "client_time", with_ordinality="n").render_derived()
+    batch = _batch_values()
+    rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], given.c.key, given.c.value,
+                   given.c.client_time, batch["received_at"])
+            .select_from(recorded).join(given, true()).order_by(given.c.n))
+    logged = insert(elements).from_select(
+        ["attempt_id", "batch_id", "sequence", "key", "value", "client_time", "server_time"], rows).cte("logged")
+    return select(recorded.c.id, marking.MARKED.label("marked")).add_cte(logged)
+
+
+def _batch_values():
+    """The batch row's values as typed parameters, for the statement PostgreSQL is sent whole."""
+    types = {"attempt_id": Integer, "batch_id": Text, "sequence": Integer, "element_count": Integer,
+             "received_at": UTCDateTime, "late": Boolean}
+    return {name: bindparam(name, type_=kind) for name, kind in types.items()}
 
 
 @cache

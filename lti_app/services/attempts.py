@@ -251,14 +251,14 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
     _check_size(attempt, batch)
-    recorded = attempt_writes.record_batch(attempt, batch)
+    now = utcnow()
+    recorded = attempt_writes.record_batch(attempt, batch, now)
     if recorded is None:
         receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()
         return receipt
     if _refused_after_end(attempt, batch):
         raise UserFacingError("This attempt is finished; nothing more can be saved.", 409, "attempt_finished")
-    now = utcnow()
     was_open = attempt.status == "open"
     late = attempt.end_reason == "time_up" or overdue(attempt, now)
     changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now, recorded.marked)
@@ -330,8 +330,8 @@ def _iso(moment):
 
 
 def _keep_late(attempt, batch, now) -> bool:
-    """A batch after the deadline (and grace): logged and marked late, never applied; the attempt ends."""
-    attempt_writes.log_elements(attempt, batch, now)
+    """A batch after the deadline (and grace): logged (with its record) and marked late, never applied;
+    the attempt ends."""
     db.session.execute(update(CommitBatch).where(CommitBatch.attempt_id == attempt.id,
                                                  CommitBatch.batch_id == batch.batch_id).values(late=True))
     log.info("attempt %s: batch %s arrived after the deadline: kept, not scored", attempt.id, batch.sequence)
@@ -347,8 +347,8 @@ def _end_in_time(attempt):
 
 
 def _apply(attempt, batch, now, marked) -> bool:
-    """Write the batch; True when the score or a status changed. marked: see _record_batch."""
-    attempt_writes.log_elements(attempt, batch, now)
+    """Apply the batch (logged with its record); True when the score or a status changed.
+    marked: see attempt_writes.record_batch."""
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     old_state = attempt.state or {}
     state, times = _merged(attempt, batch)
