@@ -5,17 +5,20 @@ Runs gunicorn (as in the Procfile) over a PostgreSQL database it creates and dro
   DURATION seconds, to the commit endpoint and then to a bare endpoint that only inserts one row
   (bench/bare_app.py): commits_per_s, p50_ms, p99_ms and the same for the bare endpoint;
 - CONCURRENCY clients sending back to back: the most each endpoint can take, and `ratio`
-  (commit capacity / bare capacity);
+  (commit capacity / bare capacity). Both servers run side by side and are measured in ROUNDS
+  alternating bursts, each figure the median over the rounds: a machine's speed drifts by a fifth
+  within a minute, and measuring one endpoint after the other would count that drift as a difference;
 - `growth_ratio`: a commit's median time on an attempt already holding 36,000 elements divided by
   the same on an empty attempt;
 - `keys_growth_ratio`: the same on an attempt whose state holds 3,480 distinct keys (a Numbas exam of
   60 questions of 5 parts) rather than 300.
 
-Usage: python bench/commits.py [--students 300] [--interval 2] [--duration 20]
+Usage: python bench/commits.py [--students 300] [--interval 2] [--duration 20] [--rounds 5]
 Environment: DATABASE_URL (a PostgreSQL server; default postgresql://postgres@127.0.0.1:5432/test).
 """
 import argparse
 import http.client
+import itertools
 import json
 import os
 import random
@@ -39,6 +42,9 @@ from config import database_url  # noqa: E402
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "bench-secret"
 GROWN_ELEMENTS = 36_000
+APP, BARE = "127.0.0.1:8701", "127.0.0.1:8702"
+# Every batch a later sequence than any before it, as a student's are: an older one would set no value.
+SEQUENCES = itertools.count(1)
 WIDE_QUESTIONS, PARTS = 60, 5
 
 
@@ -50,22 +56,20 @@ def main():
                "PYTHONPATH": str(REPO)}
         env.pop("REDIS_URL", None)
         commit_urls, grown_url, empty_url, wide_url = _seed(url, options.students)
-        with _gunicorn("wsgi:app", 8701, env):
-            _warm_up("127.0.0.1:8701", commit_urls[0])
-            paced = _paced("127.0.0.1:8701", commit_urls, options)
-            most = _back_to_back("127.0.0.1:8701", commit_urls[: options.concurrency], options.burst_seconds)
-            growth = _growth("127.0.0.1:8701", grown_url, empty_url)
-            keys_growth = _growth("127.0.0.1:8701", wide_url, empty_url, first=GROWN_ELEMENTS + 1000)
         bare_urls = [f"/bare/{n}" for n in range(options.students)]
-        with _gunicorn("bench.bare_app:app", 8702, env, setup=_create_bare_table):
-            _warm_up("127.0.0.1:8702", bare_urls[0])
-            bare_paced = _paced("127.0.0.1:8702", bare_urls, options)
-            bare_most = _back_to_back("127.0.0.1:8702", bare_urls[: options.concurrency], options.burst_seconds)
+        with _gunicorn("wsgi:app", 8701, env), _gunicorn("bench.bare_app:app", 8702, env, setup=_create_bare_table):
+            _warm_up(APP, commit_urls[0])
+            _warm_up(BARE, bare_urls[0])
+            paced = _paced(APP, commit_urls, options)
+            bare_paced = _paced(BARE, bare_urls, options)
+            most, bare_most, ratio = _capacities(commit_urls, bare_urls, options)
+            growth = _growth(APP, grown_url, empty_url)
+            keys_growth = _growth(APP, wide_url, empty_url, first=GROWN_ELEMENTS + 1000)
     _report("", paced)
     _report("bare_", bare_paced)
     print(f"max_commits_per_s: {most:.1f}")
     print(f"max_bare_per_s: {bare_most:.1f}")
-    print(f"ratio: {most / bare_most:.2f}")
+    print(f"ratio: {ratio:.2f}")
     print(f"growth_ratio: {growth:.2f}")
     print(f"keys_growth_ratio: {keys_growth:.2f}")
 
@@ -76,7 +80,8 @@ def _options():
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between one student's batches")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of paced load per endpoint")
     parser.add_argument("--concurrency", type=int, default=20, help="clients in the back-to-back run")
-    parser.add_argument("--burst-seconds", type=float, default=10.0)
+    parser.add_argument("--burst-seconds", type=float, default=3.0, help="seconds of each back-to-back burst")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating bursts per endpoint")
     return parser.parse_args()
 
 
@@ -192,7 +197,7 @@ def _wait_for(port):
 
 def _warm_up(host, path):
     """Every worker thread opens its database connection before anything is measured."""
-    _run_threads(lambda n: _post(host, path, _batch(1_000_000 + n)), range(32))
+    _run_threads(lambda n: _post(host, path, _batch(next(SEQUENCES))), range(32))
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -243,13 +248,11 @@ def _paced(host, paths, options):
 
     def student(path):
         time.sleep(random.uniform(0, options.interval))
-        sequence = 1
         while time.monotonic() < deadline:
             started = time.monotonic()
-            took = _post(host, path, _batch(sequence))
+            took = _post(host, path, _batch(next(SEQUENCES)))
             with lock:
                 latencies.append(took)
-            sequence += 1
             time.sleep(max(0.0, options.interval - (time.monotonic() - started)))
 
     began = time.monotonic()
@@ -257,15 +260,25 @@ def _paced(host, paths, options):
     return len(latencies) / (time.monotonic() - began), latencies
 
 
+def _capacities(commit_paths, bare_paths, options):
+    """(commits a second, bare requests a second, their ratio): medians over alternating rounds, after one
+    unmeasured burst each (connections prepare their statements after a few uses)."""
+    clients = options.concurrency
+    _back_to_back(APP, commit_paths[:clients], options.burst_seconds)
+    _back_to_back(BARE, bare_paths[:clients], options.burst_seconds)
+    rounds = [(_back_to_back(APP, commit_paths[:clients], options.burst_seconds),
+               _back_to_back(BARE, bare_paths[:clients], options.burst_seconds)) for _ in range(options.rounds)]
+    return (statistics.median(most for most, _ in rounds), statistics.median(bare for _, bare in rounds),
+            statistics.median(most / bare for most, bare in rounds))
+
+
 def _back_to_back(host, paths, seconds):
     count, lock = [0], threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(path):
-        sequence = 10_000
         while time.monotonic() < deadline:
-            ok = _post(host, path, _batch(sequence)) is not None
-            sequence += 1
+            ok = _post(host, path, _batch(next(SEQUENCES))) is not None
             with lock:
                 count[0] += ok
 

@@ -56,6 +56,15 @@ def test_a_commit_logs_elements_sets_state_and_scores(world):
     assert scores == {"q0": ("question", 1, 1), "q1": ("question", 0, 2), "q0p0": ("part", 1, 1)}
 
 
+def test_an_element_without_a_client_time_is_logged_without_one(world):
+    attempt = started(*world)
+    batch = attempts.parse_batch({"batch_id": "b", "sequence": 1, "elements": [
+        {"key": "cmi.location", "value": "q1"}, {"key": "cmi.suspend_data", "value": "{}", "client_time": "soon"}]})
+    attempts.commit(attempt.id, attempt.session_key, batch)
+    assert [(e.key, e.client_time) for e in CmiElement.query.order_by(CmiElement.id)] == [
+        ("cmi.location", None), ("cmi.suspend_data", None)]
+
+
 def test_the_same_batch_twice_is_applied_once(world):
     attempt = started(*world)
     first = send(attempt, 1, QUESTION_0, batch_id="batch-1")

@@ -8,7 +8,8 @@ statement rather than one per row. SQLite, in the process, takes the rows as the
 """
 from functools import cache
 
-from sqlalchemy import ARRAY, Boolean, Float, Integer, Text, bindparam, func, insert, select, text, true, update
+from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Float, Integer, Text, bindparam, cast, func, insert,
+                        literal_column, select, text, true, update)
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +19,7 @@ from ..models.base import UTCDateTime, insert_on_conflict
 from . import marking
 
 ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
+UTC_DATETIME = UTCDateTime()
 
 LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
         .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
@@ -62,9 +64,9 @@ def record_batch(attempt, batch, now):
               "element_count": len(batch.elements), "received_at": now, "late": False,
               **marking.marked_parameters(attempt)}
     if _dialect() == "postgresql":
-        return db.session.execute(_recorded_and_logged(), {
-            **values, "keys": [e.key for e in batch.elements], "values": [e.value for e in batch.elements],
-            "client_times": [e.client_time for e in batch.elements]}).first()
+        return db.session.execute(_recorded_and_logged(), {**values, "elements": [
+            (e.key, e.value, e.client_time and UTC_DATETIME.process_bind_param(e.client_time, None).isoformat())
+            for e in batch.elements]}).first()
     recorded = db.session.execute(_for_dialect(_record_batch_statement), values).first()
     if recorded is not None and batch.elements:
         db.session.execute(_for_dialect(_elements_statement), [
@@ -106,18 +108,19 @@ def _record_batch_statement(dialect):
 
 @cache
 def _recorded_and_logged():
-    """PostgreSQL: the batch's row inserted unless it exists, its elements (three arrays) logged only if it
-    was, and the row returned with `marked`; data-modifying CTEs run once, in one statement."""
+    """PostgreSQL: the batch's row inserted unless it exists, its elements (one JSON array of [key, value,
+    client time], which the driver sends without a Python loop) logged only if it was, and the row returned
+    with `marked`; data-modifying CTEs run once, in one statement."""
     batches, elements = CommitBatch.__table__, CmiElement.__table__
     recorded = (insert_on_conflict("postgresql", batches).values(_batch_values())
                 .on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(batches.c.id)
                 .cte("recorded"))
-    given = func.unnest(bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
-                        bindparam("client_times", type_=ARRAY(UTCDateTime))).table_valued(
-        "key", "value", "client_time", with_ordinality="n").render_derived()
+    given = func.json_array_elements(bindparam("elements", type_=JSON)).table_valued(
+        "element", with_ordinality="n").render_derived()
+    key, value, client_time = (given.c.element.op("->>")(literal_column(str(n))) for n in range(3))
     batch = _batch_values()
-    rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], given.c.key, given.c.value,
-                   given.c.client_time, batch["received_at"])
+    rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], key, value,
+                   cast(client_time, DateTime), batch["received_at"])
             .select_from(recorded).join(given, true()).order_by(given.c.n))
     logged = insert(elements).from_select(
         ["attempt_id", "batch_id", "sequence", "key", "value", "client_time", "server_time"], rows).cte("logged")
