@@ -2,9 +2,10 @@
 
 Every student saves every few seconds, so each statement is built once (per database dialect where they
 differ): building and keying a statement costs more than the database running it. On PostgreSQL a
-batch's elements and scores travel as arrays, a handful of parameters whatever the batch's size, so the
-driver parses each statement once (psycopg caches none with over 50 parameters) and the database runs one
-statement rather than one per row. SQLite, in the process, takes the rows as they are.
+batch's elements travel as one JSON array and its scores as two arrays, a handful of parameters whatever
+the batch's size, so the driver parses each statement once (psycopg caches none with over 50 parameters)
+and the database runs one statement rather than one per row. SQLite, in the process, takes the rows as
+they are.
 """
 from functools import cache
 
@@ -37,17 +38,6 @@ SAVE = (update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("sav
 SET_SCORE = (update(QuestionScore.__table__)
              .where(QuestionScore.attempt_id == bindparam("row_attempt_id"),
                     QuestionScore.item_id == bindparam("row_item_id")).values(raw=bindparam("new_raw")))
-
-
-def save(attempt):
-    """Write what a commit may change of the attempt in one UPDATE built once, and tell the session the
-    values are written: its unit of work would spend more finding what changed than the database spends
-    writing it."""
-    values = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
-    with db.session.no_autoflush:
-        db.session.execute(SAVE, {**values, "saved_id": attempt.id})
-    for name, value in values.items():
-        set_committed_value(attempt, name, value)
 
 
 def lock(attempt_id) -> Attempt | None:
@@ -89,6 +79,17 @@ def upsert_rows(attempt, rows):
     """Write these question and part rows (item_rows' shape); the unique (attempt, item) lets concurrent
     commits meet on one row."""
     db.session.execute(_for_dialect(_upsert_statement), [{**row, "attempt_id": attempt.id} for row in rows])
+
+
+def save(attempt):
+    """Write what a commit may change of the attempt in one UPDATE built once, and tell the session the
+    values are written: its unit of work would spend more finding what changed than the database spends
+    writing it."""
+    values = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
+    with db.session.no_autoflush:
+        db.session.execute(SAVE, {**values, "saved_id": attempt.id})
+    for name, value in values.items():
+        set_committed_value(attempt, name, value)
 
 
 def _dialect():
