@@ -261,15 +261,18 @@ def _paced(host, paths, options):
 
 
 def _capacities(commit_paths, bare_paths, options):
-    """(commits a second, bare requests a second, their ratio): medians over alternating rounds, after one
-    unmeasured burst each (connections prepare their statements after a few uses)."""
     clients = options.concurrency
-    _back_to_back(APP, commit_paths[:clients], options.burst_seconds)
-    _back_to_back(BARE, bare_paths[:clients], options.burst_seconds)
-    rounds = [(_back_to_back(APP, commit_paths[:clients], options.burst_seconds),
-               _back_to_back(BARE, bare_paths[:clients], options.burst_seconds)) for _ in range(options.rounds)]
-    return (statistics.median(most for most, _ in rounds), statistics.median(bare for _, bare in rounds),
-            statistics.median(most / bare for most, bare in rounds))
+    return alternating(lambda: _back_to_back(APP, commit_paths[:clients], options.burst_seconds),
+                       lambda: _back_to_back(BARE, bare_paths[:clients], options.burst_seconds), options.rounds)
+
+
+def alternating(measure, measure_bare, rounds):
+    """(the endpoint's figure, the bare endpoint's, their ratio): medians over `rounds` alternating runs of
+    the two, after one unmeasured run each (connections prepare their statements after a few uses)."""
+    measure(), measure_bare()
+    figures = [(measure(), measure_bare()) for _ in range(rounds)]
+    return (statistics.median(most for most, _ in figures), statistics.median(bare for _, bare in figures),
+            statistics.median(most / bare for most, bare in figures))
 
 
 def _back_to_back(host, paths, seconds):

@@ -6,11 +6,12 @@ and a new student (a class arriving at once), all on the same resource link:
 - RATE launches a second (default 20) for DURATION seconds, sent on schedule whatever the answers
   (open loop; a launch's time counts from when it was due): launches_per_s, p50_ms, p99_ms, and the
   same for the bare endpoint (bench/bare_app.py: the nonce set once in Redis, one row, a redirect);
-- CONCURRENCY clients sending back to back for at most BURST_SECONDS: the most each endpoint can
-  take, and `ratio` (launch capacity / bare capacity).
+- CONCURRENCY clients sending back to back for BURST_SECONDS: the most each endpoint can take, and
+  `ratio` (launch capacity / bare capacity), medians over ROUNDS alternating bursts with both servers
+  running side by side (as bench/commits.py measures, so that the machine's drift is not counted).
 Every body is signed before the clock starts, so the client's signing does not take the servers' CPU.
 
-Usage: python bench/launches.py [--rate 20] [--duration 20] [--concurrency 20] [--burst-seconds 10]
+Usage: python bench/launches.py [--rate 20] [--duration 20] [--concurrency 20] [--burst-seconds 3] [--rounds 5]
 Environment: DATABASE_URL (a PostgreSQL server; default postgresql://postgres@127.0.0.1:5432/test),
 REDIS_URL (default redis://127.0.0.1:6379/0; nonces are written there with a TTL, nothing is flushed).
 """
@@ -27,7 +28,8 @@ from urllib.parse import urlencode
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.commits import SECRET, _create_bare_table, _database, _gunicorn, _post, _run_threads  # noqa: E402
+from bench.commits import (SECRET, _create_bare_table, _database, _gunicorn, _post, _run_threads,  # noqa: E402
+                           alternating)
 from config import database_url  # noqa: E402
 from tests.factories import signed_launch  # noqa: E402
 
@@ -35,7 +37,7 @@ DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 KEY, CONSUMER_SECRET = "bench", "bench-consumer-secret"
 APP_PORT, BARE_PORT = 8703, 8704
-MAX_BURST_LAUNCHES = 6000  # signed up front: the back-to-back run stops when they run out
+MAX_LAUNCHES_PER_S = 1200  # bodies signed up front for a burst (its rate stays right if they run out)
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -46,15 +48,19 @@ def main():
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "LOG_LEVEL": "WARNING",
                "PYTHONPATH": str(REPO), "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)}
         _seed(url)
-        paced, most = _run(APP_PORT, "wsgi:app", "/lti/launch", env, options, setup=None)
-        bare_paced, bare_most = _run(BARE_PORT, "bench.bare_app:app", "/bare-launch", env, options,
-                                     setup=_create_bare_table)
+        app, bare = Endpoint(APP_PORT, "/lti/launch"), Endpoint(BARE_PORT, "/bare-launch")
+        with _gunicorn("wsgi:app", APP_PORT, env), _gunicorn("bench.bare_app:app", BARE_PORT, env,
+                                                              setup=_create_bare_table):
+            app.warm_up(), bare.warm_up()
+            paced, bare_paced = app.open_loop(options), bare.open_loop(options)
+            most, bare_most, ratio = alternating(lambda: app.back_to_back(options),
+                                                 lambda: bare.back_to_back(options), options.rounds)
     _report("bare_", bare_paced)
     print(f"bare_p99_ms: {_p99(bare_paced[1]):.1f}")
     print(f"max_bare_per_s: {bare_most:.1f}")
     _report("", paced)
     print(f"max_launches_per_s: {most:.1f}")
-    print(f"ratio: {most / bare_most:.2f}")
+    print(f"ratio: {ratio:.2f}")
     print(f"p99_ms: {_p99(paced[1]):.1f}")
 
 
@@ -63,7 +69,8 @@ def _options():
     parser.add_argument("--rate", type=float, default=20.0, help="launches a second in the open-loop run")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of the open-loop run per endpoint")
     parser.add_argument("--concurrency", type=int, default=20, help="clients in the back-to-back run")
-    parser.add_argument("--burst-seconds", type=float, default=10.0)
+    parser.add_argument("--burst-seconds", type=float, default=3.0, help="seconds of each back-to-back burst")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating bursts per endpoint")
     return parser.parse_args()
 
 
@@ -82,20 +89,28 @@ def _seed(url):
         db.engine.dispose()
 
 
-def _run(port, target, path, env, options, setup):
-    """The open-loop run, then the back-to-back one, on one server."""
-    url = f"http://127.0.0.1:{port}{path}"
-    warm_up = _signed(url, 32, "warm-up")
-    paced_bodies = _signed(url, int(options.rate * options.duration), "paced")
-    burst_bodies = _signed(url, MAX_BURST_LAUNCHES, "burst")
-    host = f"127.0.0.1:{port}"
-    with _gunicorn(target, port, env, setup=setup):
-        # Every worker thread opens its connections, and the resource link exists, before anything is measured.
-        _post(host, path, warm_up.pop(), FORM, 302)
-        _run_threads(lambda body: _post(host, path, body, FORM, 302), warm_up)
-        paced = _open_loop(host, path, paced_bodies, options.rate)
-        most = _back_to_back(host, path, burst_bodies, options.concurrency, options.burst_seconds)
-    return paced, most
+class Endpoint:
+    """One server's launch endpoint, with the bodies it is sent signed before the clock starts."""
+
+    def __init__(self, port, path):
+        self.host, self.path, self.url = f"127.0.0.1:{port}", path, f"http://127.0.0.1:{port}{path}"
+
+    def warm_up(self):
+        """Every worker thread opens its connections, and the resource link exists, before anything is measured."""
+        bodies = _signed(self.url, 32, "warm-up")
+        self.post(bodies.pop())
+        _run_threads(self.post, bodies)
+
+    def open_loop(self, options):
+        return _open_loop(self.host, self.path, _signed(self.url, int(options.rate * options.duration), "paced"),
+                          options.rate)
+
+    def back_to_back(self, options):
+        bodies = _signed(self.url, int(MAX_LAUNCHES_PER_S * options.burst_seconds), "burst")
+        return _back_to_back(self.host, self.path, bodies, options.concurrency, options.burst_seconds)
+
+    def post(self, body):
+        return _post(self.host, self.path, body, FORM, 302)
 
 
 def _signed(url, count, run):
