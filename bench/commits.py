@@ -79,10 +79,15 @@ def _options():
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between one student's batches")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of paced load per endpoint")
+    add_capacity_options(parser)
+    return parser.parse_args()
+
+
+def add_capacity_options(parser):
+    """The back-to-back run's options, as bench/commits.py and bench/launches.py take them."""
     parser.add_argument("--concurrency", type=int, default=20, help="clients in the back-to-back run")
     parser.add_argument("--burst-seconds", type=float, default=3.0, help="seconds of each back-to-back burst")
     parser.add_argument("--rounds", type=int, default=5, help="alternating bursts per endpoint")
-    return parser.parse_args()
 
 
 # --- the database, the app's rows, the servers ---------------------------------------------------

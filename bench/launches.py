@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.commits import (SECRET, _create_bare_table, _database, _gunicorn, _post, _run_threads,  # noqa: E402
-                           alternating)
+                           add_capacity_options, alternating)
 from config import database_url  # noqa: E402
 from tests.factories import signed_launch  # noqa: E402
 
@@ -68,9 +68,7 @@ def _options():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=20.0, help="launches a second in the open-loop run")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of the open-loop run per endpoint")
-    parser.add_argument("--concurrency", type=int, default=20, help="clients in the back-to-back run")
-    parser.add_argument("--burst-seconds", type=float, default=3.0, help="seconds of each back-to-back burst")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating bursts per endpoint")
+    add_capacity_options(parser)
     return parser.parse_args()
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 
 from lti_app.extensions import db
-from lti_app.models import Discount, Resource
+from lti_app.models import Discount, QuestionScore, Resource
 from tests.test_player import batch, launched, open_player  # noqa: F401  (launched is a fixture)
 
 
@@ -81,6 +81,7 @@ def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
     assert saved.status_code == 200 and saved.json["score"] == 0
     # A plain batch's, and an UPDATE of the one question's score: no other row is compared.
     assert len(sent) == 3 + recording() and sent[-2].startswith("UPDATE question_score SET raw"), "\n".join(sent)
+    assert QuestionScore.query.filter_by(item_id="q0").one().raw == 0  # and the row holds the new score
 
 
 def test_with_a_discount_the_marks_are_read_too(client, commit_url):
