@@ -145,10 +145,8 @@ def _seed(url, students):
                          "key": key, "value": value, "server_time": grown.started_at})
             state[key] = value
         db.session.execute(insert(CmiElement), rows)
-        grown.state, grown.state_times = state, {key: GROWN_ELEMENTS // 20 for key in state}
-        wide = db.session.get(Attempt, int(urls[-3].split("/")[2]))
-        wide.state = _wide_state()
-        wide.state_times = {key: GROWN_ELEMENTS // 20 for key in wide.state}
+        grown.state = state
+        db.session.get(Attempt, int(urls[-3].split("/")[2])).state = _wide_state()
         db.session.commit()
         db.engine.dispose()
     return urls[:students], urls[-1], urls[-2], urls[-3]

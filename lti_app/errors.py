@@ -46,6 +46,7 @@ def refuse_nul_characters():
     fields = (request.args, request.form) if request.want_form_data_parsed else (request.args,)
     for values in fields:
         for name, value in values.items(multi=True):
+            name, value = name or "", value or ""  # a multipart part can come without a name or a value
             if "\x00" in name or "\x00" in value:
                 shown = name.replace("\x00", "")
                 raise UserFacingError(f"The {shown or 'unnamed'} field contains a NUL character (U+0000), which "

@@ -50,7 +50,7 @@ def test_a_commit_logs_elements_sets_state_and_scores(world):
     assert [(e.key, e.value) for e in logged] == QUESTION_0 + QUESTION_1 + [
         ("cmi.score.raw", "1"), ("cmi.score.max", "3"), ("cmi.completion_status", "incomplete")]
     assert {e.client_time.timestamp() for e in logged} == {1_790_000_000} and {e.sequence for e in logged} == {1}
-    assert attempt.state["cmi.objectives.0.id"] == "q0" and attempt.state_times["cmi.score.raw"] == 1
+    assert attempt.state["cmi.objectives.0.id"] == "q0" and attempt.values["cmi.score.raw"].sequence == 1
     assert attempt.score == pytest.approx(1 / 3) and attempt.completion_status == "incomplete"
     scores = {row.item_id: (row.kind, row.raw, row.max) for row in QuestionScore.query}
     assert scores == {"q0": ("question", 1, 1), "q1": ("question", 0, 2), "q0p0": ("part", 1, 1)}
@@ -79,6 +79,23 @@ def test_an_older_batch_never_overwrites_a_newer_value(world):
     send(attempt, 1, [("cmi.location", "q1"), ("cmi.suspend_data", "old but only")])
     assert attempt.state["cmi.location"] == "q2" and attempt.state["cmi.suspend_data"] == "old but only"
     assert CmiElement.query.filter_by(key="cmi.location").count() == 2  # the log keeps both
+
+
+def test_what_a_save_keeps_of_the_state_follows_it(world):
+    """The state's size, its SCORM version and whether its ids are plain are kept on the attempt, so a save
+    need not read the whole state; after the migration the last is worked out by the first save to need it."""
+    attempt = started(*world)
+    send(attempt, 1, QUESTION_0 + QUESTION_1)
+    assert attempt.state_chars == sum(map(len, attempt.state)) + sum(map(len, attempt.state.values()))
+    assert attempt.state_ids_plain is True and attempt.state_is_scorm12 is False
+    attempt.state_ids_plain = None  # as the migration leaves it
+    db.session.commit()
+    send(attempt, 2, [("cmi.objectives.1.score.raw", "2")])
+    assert attempt.state_ids_plain is True and QuestionScore.query.filter_by(item_id="q1").one().raw == 2
+    send(attempt, 3, [("cmi.objectives.2.id", "q0"), ("cmi.core.lesson_status", "incomplete")])  # q0 twice
+    assert attempt.state_ids_plain is False and attempt.state_is_scorm12 is True
+    send(attempt, 4, [("cmi.suspend_data", "x" * 10)])
+    assert attempt.state_chars == sum(map(len, attempt.state)) + sum(map(len, attempt.state.values()))
 
 
 def test_nothing_changes_the_score_when_the_numbers_do_not(world):

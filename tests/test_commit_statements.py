@@ -4,6 +4,7 @@ The commit is the hot path of a class sitting an exam: every statement it runs i
 student every few seconds. These counts are today's; a change that adds a query to every commit
 fails here, and whoever makes it decides, in plain sight, whether the query is worth it."""
 import json
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -42,36 +43,46 @@ def statements():
 
 
 def recording():
-    """Statements that record a batch and log its elements: one on PostgreSQL (data-modifying CTEs), two on
-    SQLite (INSERT commit_batch, then INSERT cmi_element)."""
+    """Statements that record a batch, log its elements and read the values of the keys it reads: one on
+    PostgreSQL (data-modifying CTEs), three on SQLite (INSERT commit_batch, INSERT cmi_element, SELECT
+    attempt_value)."""
+    return 1 if db.engine.dialect.name == "postgresql" else 3
+
+
+def saving():
+    """Statements that write the batch's values and the attempt's row: one on PostgreSQL (the values upserted
+    in a CTE of the UPDATE), two on SQLite."""
     return 1 if db.engine.dialect.name == "postgresql" else 2
 
 
-def test_a_batch_of_plain_values_runs_three_or_four_statements(client, commit_url):
+def test_a_batch_of_plain_values_runs_three_statements_on_postgresql(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, cmi__location="q1", cmi__suspend_data='{"q0": "4"}'))
     assert saved.status_code == 200 and saved.json["duplicate"] is False
     # SELECT attempt JOIN resource (FOR UPDATE OF attempt on PostgreSQL): the lock, and the deadline's
     # resource; the batch recorded once (ON CONFLICT DO NOTHING) RETURNING whether a re-mark or a discount
-    # exists, with its elements logged in order; UPDATE attempt: what a commit may change of it.
-    assert len(sent) == 2 + recording(), "\n".join(sent)
-    assert sent[-1].startswith("UPDATE attempt SET")
+    # exists and the values of the keys it reads, with its elements logged in order; its values upserted and
+    # UPDATE attempt: what a commit may change of it. Nothing reads what else the attempt holds.
+    assert len(sent) == 1 + recording() + saving(), "\n".join(sent)
+    assert "UPDATE attempt SET" in sent[-1] and "attempt_value" in sent[-saving()]
 
 
+WHOLE_STATE = re.compile(r"^SELECT .* FROM attempt_value WHERE attempt_value.attempt_id = (\?|%\(attempt_id\)s\S*)$")
 SCORE_CHANGING = dict(cmi__objectives__0__id="q0", cmi__objectives__0__score__raw="1",
                       cmi__objectives__0__score__max="1", cmi__score__raw="1", cmi__score__max="2",
                       cmi__score__scaled="0.5")
 
 
-def test_a_batch_that_changes_the_score_adds_one_statement(client, commit_url):
+def test_a_batch_that_names_a_question_reads_the_state_and_writes_its_rows(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
-    # A plain batch's, and the question scores' upsert (one multi-row statement). No re-mark or discount
-    # exists (read with the batch's record), so the package's total is the score without reading the marks.
-    # After the commit nothing: an open attempt sending on completion changes no outcome.
-    assert len(sent) == 3 + recording(), "\n".join(sent)
-    assert sum(statement.startswith("SELECT") for statement in sent) == 1
+    # A plain batch's; a new id may move any row, so the whole state is read (one SELECT) and the question
+    # scores upserted (one multi-row statement). No re-mark or discount exists (read with the batch's
+    # record), so the package's total is the score without reading the marks. After the commit nothing: an
+    # open attempt sending on completion changes no outcome.
+    assert len(sent) == 3 + recording() + saving(), "\n".join(sent)
+    assert len([statement for statement in sent if WHOLE_STATE.search(statement)]) == 1
 
 
 def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
@@ -79,8 +90,10 @@ def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(3, cmi__objectives__0__score__raw="0", cmi__score__raw="0"))
     assert saved.status_code == 200 and saved.json["score"] == 0
-    # A plain batch's, and an UPDATE of the one question's score: no other row is compared.
-    assert len(sent) == 3 + recording() and sent[-2].startswith("UPDATE question_score SET raw"), "\n".join(sent)
+    # A plain batch's, and an UPDATE of the one question's score: no other row is compared, and nothing
+    # reads what else the attempt holds.
+    assert len(sent) == 2 + recording() + saving(), "\n".join(sent)
+    assert sent[-1 - saving()].startswith("UPDATE question_score SET raw"), "\n".join(sent)
     assert QuestionScore.query.filter_by(item_id="q0").one().raw == 0  # and the row holds the new score
 
 
@@ -91,4 +104,4 @@ def test_with_a_discount_the_marks_are_read_too(client, commit_url):
         saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
     # The statements above, and marking's SELECT discount, SELECT remark and SELECT question_score.
-    assert len(sent) == 6 + recording(), "\n".join(sent)
+    assert len(sent) == 6 + recording() + saving(), "\n".join(sent)

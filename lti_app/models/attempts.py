@@ -1,5 +1,9 @@
-"""Attempts, their append-only CMI log, question scores, re-marks and discounts."""
+"""Attempts, their current CMI values, their append-only CMI log, question scores, re-marks and discounts."""
+from sqlalchemy.orm import attribute_keyed_dict
+
 from ..extensions import db
+from ..scorm.changes import entry_ids_plain
+from ..scorm.cmi import is_scorm12
 from .base import JsonDocument, UTCDateTime, created_column, utcnow
 
 
@@ -21,8 +25,12 @@ class Attempt(db.Model):
     raw_score = db.Column(db.Float)
     max_score = db.Column(db.Float)
     time_spent_seconds = db.Column(db.Float, nullable=False, default=0)
-    state = db.Column(JsonDocument, nullable=False, default=dict)  # current CMI values by key
-    state_times = db.Column(JsonDocument, nullable=False, default=dict)  # key -> sequence that set it
+    # What a save would otherwise read the whole state for (services/attempts.py): its size in characters,
+    # whether it holds SCORM 1.2 keys, and whether its objectives and interactions are told apart by their
+    # ids (scorm/changes.py; None: not worked out yet, as after the migration that made the values rows).
+    state_chars = db.Column(db.Integer, nullable=False, default=0)
+    state_is_scorm12 = db.Column(db.Boolean, nullable=False, default=False)
+    state_ids_plain = db.Column(db.Boolean, default=True)
     session_key = db.Column(db.String(64))  # the window allowed to save
     package_not_started_at = db.Column(UTCDateTime)  # the player saw no Initialize in time (last report)
     deleted_at = db.Column(UTCDateTime)
@@ -31,9 +39,33 @@ class Attempt(db.Model):
     resource = db.relationship("Resource")
     user = db.relationship("User")
     exam_version = db.relationship("ExamVersion")
+    values = db.relationship("AttemptValue", collection_class=attribute_keyed_dict("key"),
+                             cascade="all, delete-orphan")
 
     __table_args__ = (db.Index("ix_attempt_resource_user", "resource_id", "user_id"),
                       db.Index("ix_attempt_status", "status"))
+
+    @property
+    def state(self) -> dict:
+        """The current CMI values by key, as the player loads them."""
+        return {key: row.value for key, row in self.values.items()}
+
+    @state.setter
+    def state(self, state: dict):
+        """Replace every value (as set by no batch: any batch may change them)."""
+        self.values = {key: AttemptValue(key=key, value=value, sequence=0) for key, value in state.items()}
+        self.state_chars = sum(map(len, state)) + sum(map(len, state.values()))
+        self.state_is_scorm12, self.state_ids_plain = is_scorm12(state), entry_ids_plain(state)
+
+
+class AttemptValue(db.Model):
+    """An attempt's current value of one CMI key, and the batch that set it: a save writes the keys it
+    carries, whatever else the attempt holds."""
+
+    attempt_id = db.Column(db.ForeignKey("attempt.id"), primary_key=True)
+    key = db.Column(db.String(255), primary_key=True)
+    value = db.Column(db.Text, nullable=False)
+    sequence = db.Column(db.Integer, nullable=False)  # of the batch that set it; 0 when no batch did
 
 
 class CommitBatch(db.Model):

@@ -14,6 +14,10 @@ from .cmi import COLLECTION_KEY, number
 ROW_FIELDS = {"objectives": {"id", "score.raw", "score.max", "description"},
               "interactions": {"id", "result", "weighting", "description", "objectives.0.id"}}
 SCORE_FIELDS = {"objectives": "score.raw", "interactions": "result"}
+# Every key attempt_result(items=False) reads, in both SCORM versions.
+RESULT_KEYS = ("cmi.score.raw", "cmi.score.max", "cmi.score.scaled", "cmi.completion_status", "cmi.success_status",
+               "cmi.total_time", "cmi.session_time", "cmi.core.score.raw", "cmi.core.score.max",
+               "cmi.core.lesson_status", "cmi.core.total_time", "cmi.core.session_time")
 TOTAL_KEYS = ("cmi.core.", "cmi.score.", "cmi.completion_status", "cmi.success_status", "cmi.total_time",
               "cmi.session_time")
 IS_ID_KEY = methodcaller("endswith", (".id", ".id\n"))  # COLLECTION_KEY's `$` also matches before a final newline
@@ -28,11 +32,12 @@ def moves_result(key) -> bool:
     return match is not None and match.group(3) in ROW_FIELDS[match.group(1)]
 
 
-def scored_rows(state: Mapping[str, str], changed_keys) -> dict | None:
+def scored_rows(values: Mapping[str, str], changed_keys, ids_plain: bool) -> dict | None:
     """{item id: its new score} for the questions and parts whose score the changed keys set, when that
     is all they change of any row; None when every row must be compared: an id, a name or a maximum
-    changed, or the state is one where which entry makes a row takes the whole result to say (an id used
-    twice, an index written two ways such as 1 and 01)."""
+    changed, or the state is one where which entry makes a row takes the whole result to say (see
+    entry_ids_plain, of the whole state: ids_plain). values: the state's values of the changed keys and of
+    their entries' ids (keys_to_read)."""
     scored_keys = []
     for key in changed_keys:
         match = COLLECTION_KEY.match(key)
@@ -47,22 +52,35 @@ def scored_rows(state: Mapping[str, str], changed_keys) -> dict | None:
             scored_keys.append((name, index, key))
     if not scored_keys:
         return {}
-    ids = _entry_ids(state)
-    if ids is None:
+    if not ids_plain:
         return None
-    return {ids[name, index]: number(state[key]) for name, index, key in scored_keys if (name, index) in ids}
+    ids = {(name, index): values.get(_id_key(name, index)) for name, index, _ in scored_keys}
+    return {ids[name, index]: number(values[key]) for name, index, key in scored_keys if ids[name, index]}
 
 
-def _entry_ids(state):
-    """{(collection, index): id} of every objective and interaction with an id; None when an id is used
-    twice or an index is not written plainly."""
+def keys_to_read(keys) -> set:
+    """What a save that sets these keys reads of the state: the keys, those its totals, statuses and time
+    are read from, and the id of each entry whose score they set."""
+    ids = {_id_key(match.group(1), match.group(2)) for match in map(COLLECTION_KEY.match, keys)
+           if match is not None and match.group(3) == SCORE_FIELDS[match.group(1)]}
+    return {*keys, *RESULT_KEYS, *ids}
+
+
+def entry_ids_plain(state: Mapping[str, str]) -> bool:
+    """Whether every objective and interaction with an id is found under its own plain key: no id used
+    twice, no index written two ways (1 and 01), no id key with a trailing newline (which the collection
+    pattern also reads). Only a change to an id key can change it."""
     ids = {}
     for key in filter(IS_ID_KEY, state):
         value, match = state[key], COLLECTION_KEY.match(key)
         if match is None or match.group(3) != "id" or not value:
             continue
         name, index = match.group(1), match.group(2)
-        if str(int(index)) != index:
-            return None
+        if key != _id_key(name, index) or str(int(index)) != index:
+            return False
         ids[name, index] = value
-    return ids if len(set(ids.values())) == len(ids) else None
+    return len(set(ids.values())) == len(ids)
+
+
+def _id_key(name, index):
+    return f"cmi.{name}.{index}.id"

@@ -62,10 +62,10 @@ class AttemptResult:
     time_seconds: float | None
 
 
-def attempt_result(state: Mapping[str, str], items: bool = True) -> AttemptResult:
+def attempt_result(state: Mapping[str, str], items: bool = True, scorm12: bool | None = None) -> AttemptResult:
     """The result; with items=False, its totals, statuses and time only (no questions or parts), which
-    reads a few keys rather than the whole state."""
-    scorm12 = _is_scorm12(state)
+    read a few keys rather than the whole state (and scorm12, when given, is_scorm12 of the whole state)."""
+    scorm12 = is_scorm12(state) if scorm12 is None else scorm12
     raw, max_, score = package_totals(state, scorm12)
     completion, success = _statuses(state, scorm12)
     collections = _collections(state) if items else {"objectives": [], "interactions": []}
@@ -84,7 +84,7 @@ def attempt_result(state: Mapping[str, str], items: bool = True) -> AttemptResul
 
 def package_totals(state: Mapping[str, str], scorm12: bool | None = None) -> tuple:
     """(raw, max, scaled score) as the package reports its total."""
-    scorm12 = _is_scorm12(state) if scorm12 is None else scorm12
+    scorm12 = is_scorm12(state) if scorm12 is None else scorm12
     prefix = "cmi.core." if scorm12 else "cmi."
     raw = number(state.get(prefix + "score.raw"))
     max_ = number(state.get(prefix + "score.max"))
@@ -93,7 +93,8 @@ def package_totals(state: Mapping[str, str], scorm12: bool | None = None) -> tup
     return raw, max_, _scaled(number(state.get("cmi.score.scaled")), raw, max_)
 
 
-def _is_scorm12(state):
+def is_scorm12(state) -> bool:
+    """Whether the state is SCORM 1.2's: it holds a key under cmi.core."""
     return any(map(IS_CORE_KEY, map(str, state)))
 
 

@@ -7,6 +7,7 @@ the batch's size, so the driver parses each statement once (psycopg caches none 
 and the database runs one statement rather than one per row. SQLite, in the process, takes the rows as
 they are.
 """
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Float, Integer, Text, bindparam, cast, func, insert,
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Attempt, CmiElement, CommitBatch, QuestionScore
+from ..models import Attempt, AttemptValue, CmiElement, CommitBatch, QuestionScore
 from ..models.base import UTCDateTime, insert_on_conflict
 from . import marking
 
@@ -30,8 +31,11 @@ SCORES_FROM_ARRAYS = text(
     "WHERE question_score.attempt_id = :attempt_id AND question_score.item_id = s.item_id"
 ).bindparams(bindparam("item_ids", type_=ARRAY(Text)), bindparam("raws", type_=ARRAY(Float)))
 
-SAVED_COLUMNS = ("state", "state_times", "last_commit_at", "status", "finished_at", "end_reason", "finish_sequence",
-                 "score", "raw_score", "max_score", "time_spent_seconds", "completion_status", "success_status")
+SAVED_COLUMNS = ("state_chars", "state_is_scorm12", "state_ids_plain", "last_commit_at", "status", "finished_at",
+                 "end_reason", "finish_sequence", "score", "raw_score", "max_score", "time_spent_seconds",
+                 "completion_status", "success_status")
+VALUES = AttemptValue.__table__
+STATE = select(VALUES.c.key, VALUES.c.value).where(VALUES.c.attempt_id == bindparam("attempt_id"))
 SAVE = (update(Attempt.__table__).where(Attempt.__table__.c.id == bindparam("saved_id"))
         .values({name: bindparam(name) for name in SAVED_COLUMNS}))
 
@@ -45,24 +49,38 @@ def lock(attempt_id) -> Attempt | None:
     return db.session.execute(LOCK, {"attempt_id": attempt_id}).scalar_one_or_none()
 
 
-def record_batch(attempt, batch, now):
-    """Record the batch's arrival and append its elements to the attempt's log, in the batch's order.
-    Returns the batch's row (id, and `marked`: whether a re-mark or a discount moves the attempt's score),
-    or None when it had arrived before (the attempt row is locked): then nothing is written. On PostgreSQL
-    all of this is one statement, so one round trip."""
+def read_state(attempt) -> dict:
+    """Every value the attempt holds, by key."""
+    return dict(db.session.execute(STATE, {"attempt_id": attempt.id}).all())
+
+
+@dataclass(frozen=True)
+class Recorded:
+    marked: bool  # a re-mark or a discount moves the attempt's score
+    stored: dict  # {key: (value, sequence of the batch that set it)} of the keys asked for, where held
+
+
+def record_batch(attempt, batch, now, keys) -> Recorded | None:
+    """Record the batch's arrival, append its elements to the attempt's log in the batch's order, and read
+    what the attempt holds of these keys; None when the batch had arrived before (the attempt row is
+    locked): then nothing is written. On PostgreSQL all of this is one statement, so one round trip."""
     values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-              "element_count": len(batch.elements), "received_at": now, "late": False,
+              "element_count": len(batch.elements), "received_at": now, "late": False, "keys": list(keys),
               **marking.marked_parameters(attempt)}
     if _dialect() == "postgresql":
-        return db.session.execute(_recorded_and_logged(), {**values, "elements": [
+        row = db.session.execute(_recorded_and_logged(), {**values, "elements": [
             (e.key, e.value, e.client_time and UTC_DATETIME.process_bind_param(e.client_time, None).isoformat())
             for e in batch.elements]}).first()
-    recorded = db.session.execute(_for_dialect(_record_batch_statement), values).first()
-    if recorded is not None and batch.elements:
+        return row and Recorded(row.marked, {key: (value, sequence) for key, value, sequence in row.stored or ()})
+    row = db.session.execute(_for_dialect(_record_batch_statement), values).first()
+    if row is None:
+        return None
+    if batch.elements:
         db.session.execute(_for_dialect(_elements_statement), [
             {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
              "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
-    return recorded
+    stored = db.session.execute(_values_statement(), values)
+    return Recorded(row.marked, {key: (value, sequence) for key, value, sequence in stored})
 
 
 def set_scores(attempt, scores: dict):
@@ -81,15 +99,29 @@ def upsert_rows(attempt, rows):
     db.session.execute(_for_dialect(_upsert_statement), [{**row, "attempt_id": attempt.id} for row in rows])
 
 
-def save(attempt):
-    """Write what a commit may change of the attempt in one UPDATE built once, and tell the session the
-    values are written: its unit of work would spend more finding what changed than the database spends
-    writing it."""
-    values = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
+def save(attempt, values: dict):
+    """Write the values a commit set ({key: (value, sequence)}) and what it may change of the attempt, in
+    statements built once, and tell the session the attempt's columns are written: its unit of work would
+    spend more finding what changed than the database spends writing it."""
+    columns = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
     with db.session.no_autoflush:
-        db.session.execute(SAVE, {**values, "saved_id": attempt.id})
-    for name, value in values.items():
+        if _dialect() == "postgresql":  # one statement: the values (arrays, maybe empty) and the row
+            db.session.execute(_saved_with_values(), {**columns, **_value_arrays(attempt, values),
+                                                      "saved_id": attempt.id})
+        else:
+            if values:
+                db.session.execute(_upsert_values_statement("sqlite"), [
+                    {"attempt_id": attempt.id, "key": key, "value": value, "sequence": sequence}
+                    for key, (value, sequence) in values.items()])
+            db.session.execute(SAVE, {**columns, "saved_id": attempt.id})
+    for name, value in columns.items():
         set_committed_value(attempt, name, value)
+
+
+def _value_arrays(attempt, values):
+    rows = values.values()
+    return {"attempt_id": attempt.id, "keys": list(values), "values": [value for value, _ in rows],
+            "sequences": [sequence for _, sequence in rows]}
 
 
 def _dialect():
@@ -125,7 +157,10 @@ def _recorded_and_logged():
             .select_from(recorded).join(given, true()).order_by(given.c.n))
     logged = insert(elements).from_select(
         ["attempt_id", "batch_id", "sequence", "key", "value", "client_time", "server_time"], rows).cte("logged")
-    return select(recorded.c.id, marking.MARKED.label("marked")).add_cte(logged)
+    stored = select(func.json_agg(func.json_build_array(VALUES.c.key, VALUES.c.value, VALUES.c.sequence))).where(
+        VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key == func.any(bindparam("keys", type_=ARRAY(Text))))
+    return select(recorded.c.id, marking.MARKED.label("marked"),
+                  stored.scalar_subquery().label("stored")).add_cte(logged)
 
 
 def _batch_values():
@@ -133,6 +168,32 @@ def _batch_values():
     types = {"attempt_id": Integer, "batch_id": Text, "sequence": Integer, "element_count": Integer,
              "received_at": UTCDateTime, "late": Boolean}
     return {name: bindparam(name, type_=kind) for name, kind in types.items()}
+
+
+@cache
+def _values_statement():
+    """SQLite: the values of some keys (PostgreSQL reads them in _recorded_and_logged)."""
+    return select(VALUES.c.key, VALUES.c.value, VALUES.c.sequence).where(
+        VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _upsert_values_statement(dialect):
+    statement = insert_on_conflict(dialect, VALUES)
+    if dialect == "postgresql":
+        arrays = (bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
+                  bindparam("sequences", type_=ARRAY(Integer)))
+        given = func.unnest(*arrays).table_valued("key", "value", "sequence").render_derived()
+        statement = statement.from_select(["attempt_id", "key", "value", "sequence"], select(
+            bindparam("attempt_id", type_=Integer), given.c.key, given.c.value, given.c.sequence))
+    return statement.on_conflict_do_update(index_elements=["attempt_id", "key"], set_={
+        "value": statement.excluded.value, "sequence": statement.excluded.sequence})
+
+
+@cache
+def _saved_with_values():
+    """PostgreSQL: the attempt's row written with the values upserted in the same statement."""
+    return SAVE.add_cte(_upsert_values_statement("postgresql").cte("written"))
 
 
 @cache

@@ -1,9 +1,10 @@
 """Attempts: start, resume, review, the commit path, finish, delete and restore.
 
 The commit is the hot path (see DESIGN.md, "The SCORM data path"): one transaction that locks the
-attempt row (with its resource), records the batch once, appends its elements in one statement, updates
-the state document once, and writes only the question and part rows its changed keys can move
-(scorm/changes.py). Its statements are in attempt_writes.py; tests/test_commit_statements.py counts them.
+attempt row (with its resource), reads the values of the keys the batch carries (and of the few its result
+reads), records the batch once, appends its elements in one statement, writes the batch's values, and
+writes only the question and part rows its changed keys can move (scorm/changes.py): its work is in
+proportion to the batch, whatever else the attempt holds. Its statements are in attempt_writes.py; tests/test_commit_statements.py counts them.
 
 Deadlines are strict: a batch that arrives after the attempt's deadline plus DEADLINE_GRACE_SECONDS is
 kept in the log, marked late, and never applied. An attempt whose student never comes back is ended by
@@ -25,16 +26,15 @@ from ..errors import UserFacingError
 from ..extensions import db
 from ..models import Attempt, CommitBatch, Resource, User
 from ..models.base import utcnow
-from ..scorm.changes import moves_result, scored_rows
-from ..scorm.cmi import accumulate_total_time, attempt_result, package_totals
+from ..scorm.changes import entry_ids_plain, keys_to_read, moves_result, scored_rows
+from ..scorm.cmi import accumulate_total_time, attempt_result, is_scorm12, package_totals
 from ..scorm.names import item_labels
 from . import access_changes, attempt_writes, marking, receipts
 
 log = logging.getLogger(__name__)
 
 # What one attempt may store. A value: SCORM 2004's largest (cmi.suspend_data, 64,000 characters).
-# The state document, rewritten by every commit: far above a large Numbas exam (~200 kB), far below
-# what would slow every later commit down.
+# The state (what the player loads on resume): far above a large Numbas exam (~200 kB).
 MAX_ELEMENTS = 5000
 MAX_VALUE_CHARS = 64000
 MAX_STATE_CHARS = 2_000_000
@@ -141,7 +141,7 @@ def start(resource, user) -> Attempt:
     number = (db.session.query(func.max(Attempt.number))
               .filter_by(resource_id=resource.id, user_id=user.id).scalar() or 0) + 1
     attempt = Attempt(resource_id=resource.id, user_id=user.id, exam_version_id=resource.exam_version_id,
-                      number=number, state={}, state_times={})
+                      number=number)
     db.session.add(attempt)
     db.session.commit()
     log.info("attempt %s started: user %s, resource %s, number %s", attempt.id, user.id, resource.id, number)
@@ -171,7 +171,7 @@ def may_review(attempt, as_student: bool) -> bool:
 def resume_state(attempt) -> tuple[dict, int]:
     """The state to load into the player, and the first sequence number its commits may use."""
     last = db.session.query(func.max(CommitBatch.sequence)).filter_by(attempt_id=attempt.id).scalar()
-    return dict(attempt.state or {}), (last or 0) + 1
+    return attempt_writes.read_state(attempt), (last or 0) + 1
 
 
 def _check_open(rights: Access):
@@ -250,24 +250,28 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
-    _check_size(attempt, batch)
     now = utcnow()
-    recorded = attempt_writes.record_batch(attempt, batch, now)
+    keys = keys_to_read({element.key for element in batch.elements} | SESSION_KEYS)
+    recorded = attempt_writes.record_batch(attempt, batch, now, keys)
     if recorded is None:
         receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()
         return receipt
     if _refused_after_end(attempt, batch):
         raise UserFacingError("This attempt is finished; nothing more can be saved.", 409, "attempt_finished")
+    _check_size(attempt, recorded.stored, batch)
     was_open = attempt.status == "open"
     late = attempt.end_reason == "time_up" or overdue(attempt, now)
-    changed = _keep_late(attempt, batch, now) if late else _apply(attempt, batch, now, recorded.marked)
-    receipt = _receipt(attempt, batch, duplicate=False, late=late)
+    if late:
+        changed, values = _keep_late(attempt, batch, now), {}
+    else:
+        changed, values = _apply(attempt, batch, now, recorded)
+    attempt_writes.save(attempt, values)
     # Read before the commit expires the attempt: most saves then run no query after it.
+    receipt = _receipt(attempt, batch, duplicate=False, late=late)
     ended = was_open and attempt.status == "finished"
     announce = changed and (ended or outcomes.affects_outcome(attempt))
     statuses = f"{attempt.completion_status}/{attempt.success_status}"
-    attempt_writes.save(attempt)
     db.session.commit()
     if changed:
         log.info("attempt %s: score %s, %s, status %s%s", attempt_id, receipt.score, statuses, receipt.status,
@@ -277,13 +281,9 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     return receipt
 
 
-def _check_size(attempt, batch):
+def _check_size(attempt, stored, batch):
     """Refuse a batch that would make the attempt's state larger than it may be."""
-    state = attempt.state or {}
-    size = sum(map(len, state)) + sum(map(len, state.values()))
-    for element in {element.key: element for element in batch.elements}.values():
-        old = state.get(element.key)
-        size += len(element.value) - (len(old) if old is not None else -len(element.key))
+    size = attempt.state_chars + _growth({element.key: element.value for element in batch.elements}, stored)
     if size > MAX_STATE_CHARS:
         log.warning("attempt %s: batch refused, the state would hold %s characters", attempt.id, size)
         raise UserFacingError(f"These answers would make this attempt larger than the {MAX_STATE_CHARS:,} "
@@ -346,24 +346,33 @@ def _end_in_time(attempt):
     attempt.finished_at = access_changes.attempt_deadline(attempt)
 
 
-def _apply(attempt, batch, now, marked) -> bool:
-    """Apply the batch (logged with its record); True when the score or a status changed.
-    marked: see attempt_writes.record_batch."""
+def _apply(attempt, batch, now, recorded) -> tuple[bool, dict]:
+    """Apply the batch (logged with its record, which holds what the attempt held of the keys the batch
+    reads): True when the score or a status changed, and the values to write ({key: (value, sequence)})."""
+    stored = recorded.stored
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
-    old_state = attempt.state or {}
-    state, times = _merged(attempt, batch)
+    old_state = {key: value for key, (value, _) in stored.items()}
+    values = _merged(stored, batch)
+    set_by_batch = set(values)
     if batch.end and finishing:
-        _end_session(state, batch)
-    attempt.state, attempt.state_times, attempt.last_commit_at = state, times, now
-    changed_keys = [key for key in {e.key for e in batch.elements} | set(TOTAL_TIMES)
+        values.update(_end_session({**old_state, **values}, batch))
+    state = {**old_state, **values}
+    was_scorm12 = attempt.state_is_scorm12
+    attempt.state_chars += _growth(values, stored)
+    attempt.state_is_scorm12 = was_scorm12 or is_scorm12(values)
+    attempt.last_commit_at = now
+    changed_keys = [key for key in {element.key for element in batch.elements} | set(TOTAL_TIMES)
                     if state.get(key) != old_state.get(key) and moves_result(key)]
     with db.session.no_autoflush:  # the attempt's row is written once, by attempt_writes.save
-        changed = bool(changed_keys) and _record_result(attempt, old_state, state, changed_keys, marked)
+        changed = bool(changed_keys) and _record_result(attempt, (old_state, state), changed_keys, recorded.marked,
+                                                        was_scorm12)
     if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
         attempt.finish_sequence = batch.sequence
         changed = True
-    return changed
+    # A value the server sets keeps the sequence of the batch that last set it (none: -1).
+    return changed, {key: (value, batch.sequence if key in set_by_batch else stored.get(key, (None, -1))[1])
+                     for key, value in values.items()}
 
 
 def overdue(attempt, now=None) -> bool:
@@ -422,13 +431,15 @@ def end_if_overdue(attempt) -> bool:
     return True
 
 
-def _merged(attempt, batch):
-    """The state with the batch's values, except where a newer batch already set a key."""
-    state, times = dict(attempt.state or {}), dict(attempt.state_times or {})
-    for element in batch.elements:
-        if times.get(element.key, -1) <= batch.sequence:
-            state[element.key], times[element.key] = element.value, batch.sequence
-    return state, times
+def _merged(stored, batch) -> dict:
+    """{key: value} the batch sets: its values, except where a newer batch already set a key."""
+    return {element.key: element.value for element in batch.elements
+            if stored.get(element.key, (None, -1))[1] <= batch.sequence}
+
+
+def _growth(values, stored) -> int:
+    """How many characters writing these values ({key: value}) adds to the state (keys count too)."""
+    return sum(len(value) - (len(stored[key][0]) if key in stored else -len(key)) for key, value in values.items())
 
 
 def _key(state, name):
@@ -438,45 +449,60 @@ def _key(state, name):
 
 
 TOTAL_TIMES = ("cmi.core.total_time", "cmi.total_time")  # set by the server when a session ends
+SESSION_KEYS = {*TOTAL_TIMES, "cmi.core.exit", "cmi.exit"}  # what a save reads besides its own keys' values
 
 
-def _end_session(state, batch):
-    """Add the session time carried by the batch that ends a session to the total time."""
+def _end_session(state, batch) -> dict:
+    """{total time key: the total with the session time carried by the batch that ends a session}."""
+    totals = {}
     for version, session_key, total_key in (("1.2", "cmi.core.session_time", "cmi.core.total_time"),
                                             ("2004", "cmi.session_time", "cmi.total_time")):
         session_time = next((e.value for e in reversed(batch.elements) if e.key == session_key), None)
         if session_time is not None:
-            state[total_key] = accumulate_total_time(state.get(total_key), session_time, scorm_version=version)
+            totals[total_key] = accumulate_total_time(state.get(total_key), session_time, scorm_version=version)
+    return totals
 
 
-def _record_result(attempt, old_state, state, changed_keys, marked) -> bool:
-    """Store what the changed keys move of the result; True when the score or a status changed."""
-    scored = scored_rows(state, changed_keys)
-    after = attempt_result(state, items=scored is None)
-    rows_changed = _write_rows(attempt, old_state, after, scored)
-    before = package_totals(old_state)
+def _record_result(attempt, states, changed_keys, marked, was_scorm12) -> bool:
+    """Store what the changed keys move of the result; True when the score or a status changed.
+    states: (before, after) the batch, of the keys it read (scorm/changes.keys_to_read)."""
+    old_state, state = states
+    scored = scored_rows(state, changed_keys, _ids_plain(attempt))
+    if scored is None:
+        after, rows_changed = _compare_rows(attempt, state)
+    else:
+        after = attempt_result(state, items=False, scorm12=attempt.state_is_scorm12)
+        if scored:
+            attempt_writes.set_scores(attempt, scored)
+        rows_changed = bool(scored)
+    before = package_totals(old_state, was_scorm12)
     attempt.raw_score, attempt.max_score = after.raw, after.max
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
     if rows_changed or before != (after.raw, after.max, after.score):
-        attempt.score = marking.score_after_commit(attempt, marked)
+        attempt.score = marking.score_after_commit(attempt, marked, after.score)
     attempt.completion_status, attempt.success_status = after.completion_status, after.success_status
     return old != (attempt.score, attempt.completion_status, attempt.success_status)
 
 
-def _write_rows(attempt, old_state, after, scored) -> bool:
-    """Write the question and part rows that moved; True when any did. When the batch only set scores
-    (scored: {item id: score}, see scorm/changes.py) those are written without reading the rest of the
-    state; otherwise every row is compared with the result before the batch."""
-    if scored is not None:
-        if scored:
-            attempt_writes.set_scores(attempt, scored)
-        return bool(scored)
-    old_rows = item_rows(attempt_result(old_state))
+def _ids_plain(attempt) -> bool:
+    if attempt.state_ids_plain is None:  # not worked out since the values became rows
+        attempt.state_ids_plain = entry_ids_plain(attempt_writes.read_state(attempt))
+    return attempt.state_ids_plain
+
+
+def _compare_rows(attempt, changes) -> tuple:
+    """When an id, a name or a maximum changed: the whole result after the batch (changes: the values it
+    read, changed), with every question and part row compared with the result before it and the rows
+    that moved written; and True when any did."""
+    old_state = attempt_writes.read_state(attempt)  # the batch's values are written last, by save
+    state = {**old_state, **changes}
+    attempt.state_ids_plain = entry_ids_plain(state)
+    after, old_rows = attempt_result(state), item_rows(attempt_result(old_state))
     changed = [row for item_id, row in item_rows(after).items() if old_rows.get(item_id) != row]
     if changed:
         attempt_writes.upsert_rows(attempt, changed)
-    return bool(changed)
+    return after, bool(changed)
 
 
 def item_rows(result) -> dict:

@@ -24,6 +24,7 @@ from ..scorm.names import plain_label
 # The table's own columns: a report marks every question of every attempt, and rows straight from the driver
 # cost a fraction of ORM objects (and skip the ORM's per-row step for mapped columns).
 SCORES = QuestionScore.__table__.c
+STATE = object()  # attempt_total's default: the package's scaled score as the attempt's state holds it
 SCORE_COLUMNS = (SCORES.attempt_id, SCORES.item_id, SCORES.kind, SCORES.label, SCORES.raw, SCORES.max)
 
 
@@ -143,8 +144,10 @@ def question_totals(marks) -> dict:
             if mark.kind == "question" or question_of(mark.item_id, question_ids) is None}
 
 
-def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
-    """Marks earned out of the exam's total after re-marks and discounts; None while there is no score."""
+def attempt_total(attempt, discounts=None, marks=None, scaled=STATE) -> Total | None:
+    """Marks earned out of the exam's total after re-marks and discounts; None while there is no score.
+    scaled: the package's own scaled score, which a commit has before its values are written; by default
+    read from the attempt's state."""
     marks = item_marks(attempt, discounts) if marks is None else marks
     counting = question_totals(marks)
     counted = [mark for mark in marks if mark.item_id in counting]
@@ -153,7 +156,7 @@ def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
     questions_maximum = sum(mark.max or 0.0 for mark in counted)
     if attempt.max_score and attempt.raw_score is not None:
         total = Total(attempt.raw_score + earned_change, attempt.max_score + maximum_change, True)
-    elif (scaled := attempt_result(attempt.state or {}).score) is not None:
+    elif (scaled := _package_scaled(attempt) if scaled is STATE else scaled) is not None:
         # cmi.score.scaled alone: a fraction of the package's maximum, or of what its questions explain
         maximum = attempt.max_score or questions_maximum
         if not maximum:
@@ -164,19 +167,23 @@ def attempt_total(attempt, discounts=None, marks=None) -> Total | None:
     return total if total.maximum > 0 else None
 
 
-def attempt_score(attempt, discounts=None, marks=None) -> float | None:
+def _package_scaled(attempt):
+    return attempt_result(attempt.state, items=False).score
+
+
+def attempt_score(attempt, discounts=None, marks=None, scaled=STATE) -> float | None:
     """The attempt's score, 0–1, or None while there is none."""
-    total = attempt_total(attempt, discounts, marks)
+    total = attempt_total(attempt, discounts, marks, scaled)
     return None if total is None else total.score
 
 
-def score_after_commit(attempt, marked) -> float | None:
-    """The score once a commit changed the package's numbers. Unless a re-mark or a discount moves it
-    (marked: MARKED, read by the commit), a package that reports its total is scored by that total alone,
-    so no question row is read."""
+def score_after_commit(attempt, marked, scaled) -> float | None:
+    """The score once a commit changed the package's numbers (scaled: its scaled score now). Unless a
+    re-mark or a discount moves it (marked: MARKED, read by the commit), a package that reports its total is
+    scored by that total alone, so no question row is read."""
     if attempt.max_score and attempt.raw_score is not None and not marked:
         return attempt_score(attempt, discounts={}, marks=[])
-    return attempt_score(attempt)
+    return attempt_score(attempt, scaled=scaled)
 
 
 # Whether a re-mark of the attempt or an active discount of its resource exists: an expression the
