@@ -109,6 +109,16 @@ def test_nothing_changes_the_score_when_the_numbers_do_not(world):
     assert attempt.score == 0  # the score went through marking, which applies the re-mark
 
 
+def test_a_re_mark_counts_against_the_score_the_same_save_moved(world):
+    attempt = started(*world)
+    send(attempt, 1, QUESTION_0 + QUESTION_1 + [("cmi.score.raw", "1"), ("cmi.score.max", "3")])
+    db.session.add(Remark(attempt_id=attempt.id, item_id="q0", score=1, created_by="t"))
+    db.session.commit()
+    send(attempt, 2, [("cmi.objectives.0.score.raw", "0"), ("cmi.score.raw", "0")])
+    # The package now gives q0 nothing and the re-mark gives it 1: read against the row this save wrote.
+    assert attempt.score == pytest.approx(1 / 3)
+
+
 def test_a_discount_counts_in_every_later_commit_until_it_is_withdrawn(world):
     resource, _ = world
     attempt = started(*world)

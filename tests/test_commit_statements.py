@@ -90,10 +90,11 @@ def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(3, cmi__objectives__0__score__raw="0", cmi__score__raw="0"))
     assert saved.status_code == 200 and saved.json["score"] == 0
-    # A plain batch's, and an UPDATE of the one question's score: no other row is compared, and nothing
-    # reads what else the attempt holds.
-    assert len(sent) == 2 + recording() + saving(), "\n".join(sent)
-    assert sent[-1 - saving()].startswith("UPDATE question_score SET raw"), "\n".join(sent)
+    # A plain batch's, and an UPDATE of the one question's score (on PostgreSQL a CTE of the attempt's
+    # UPDATE): no other row is compared, and nothing reads what else the attempt holds.
+    on_its_own = 0 if db.engine.dialect.name == "postgresql" else 1
+    assert len(sent) == 1 + recording() + saving() + on_its_own, "\n".join(sent)
+    assert "UPDATE question_score SET raw" in " ".join(sent[-1 - on_its_own:]), "\n".join(sent)
     assert QuestionScore.query.filter_by(item_id="q0").one().raw == 0  # and the row holds the new score
 
 

@@ -7,7 +7,7 @@ the batch's size, so the driver parses each statement once (psycopg caches none 
 and the database runs one statement rather than one per row. SQLite, in the process, takes the rows as
 they are.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Float, Integer, Text, bindparam, cast, func, insert,
@@ -52,6 +52,14 @@ def lock(attempt_id) -> Attempt | None:
 def read_state(attempt) -> dict:
     """Every value the attempt holds, by key."""
     return dict(db.session.execute(STATE, {"attempt_id": attempt.id}).all())
+
+
+@dataclass
+class Writes:
+    """What a commit writes last, with the attempt's row: the values it set ({key: (value, sequence)}), and
+    the question and part scores it moved ({item id: raw}) when nothing reads them before."""
+    values: dict = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,20 +107,23 @@ def upsert_rows(attempt, rows):
     db.session.execute(_for_dialect(_upsert_statement), [{**row, "attempt_id": attempt.id} for row in rows])
 
 
-def save(attempt, values: dict):
-    """Write the values a commit set ({key: (value, sequence)}) and what it may change of the attempt, in
-    statements built once, and tell the session the attempt's columns are written: its unit of work would
-    spend more finding what changed than the database spends writing it."""
+def save(attempt, writes: Writes):
+    """Write what a commit may change of the attempt, with its writes, in statements built once, and tell
+    the session the attempt's columns are written: its unit of work would spend more finding what changed
+    than the database spends writing it."""
     columns = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
     with db.session.no_autoflush:
-        if _dialect() == "postgresql":  # one statement: the values (arrays, maybe empty) and the row
-            db.session.execute(_saved_with_values(), {**columns, **_value_arrays(attempt, values),
-                                                      "saved_id": attempt.id})
+        if _dialect() == "postgresql":  # one statement: the values, the scores (arrays, maybe empty), the row
+            db.session.execute(_saved_with_writes(), {
+                **columns, **_value_arrays(attempt, writes.values), "saved_id": attempt.id,
+                "item_ids": list(writes.scores), "raws": list(writes.scores.values())})
         else:
-            if values:
+            if writes.values:
                 db.session.execute(_upsert_values_statement("sqlite"), [
                     {"attempt_id": attempt.id, "key": key, "value": value, "sequence": sequence}
-                    for key, (value, sequence) in values.items()])
+                    for key, (value, sequence) in writes.values.items()])
+            if writes.scores:
+                set_scores(attempt, writes.scores)
             db.session.execute(SAVE, {**columns, "saved_id": attempt.id})
     for name, value in columns.items():
         set_committed_value(attempt, name, value)
@@ -191,9 +202,11 @@ def _upsert_values_statement(dialect):
 
 
 @cache
-def _saved_with_values():
-    """PostgreSQL: the attempt's row written with the values upserted in the same statement."""
-    return SAVE.add_cte(_upsert_values_statement("postgresql").cte("written"))
+def _saved_with_writes():
+    """PostgreSQL: the attempt's row written with the values upserted and the scores set in the same
+    statement."""
+    return SAVE.add_cte(_upsert_values_statement("postgresql").cte("written"),
+                        SCORES_FROM_ARRAYS.columns().cte("scored"))
 
 
 @cache

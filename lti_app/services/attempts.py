@@ -263,10 +263,10 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     was_open = attempt.status == "open"
     late = attempt.end_reason == "time_up" or overdue(attempt, now)
     if late:
-        changed, values = _keep_late(attempt, batch, now), {}
+        changed, writes = _keep_late(attempt, batch, now), attempt_writes.Writes()
     else:
-        changed, values = _apply(attempt, batch, now, recorded)
-    attempt_writes.save(attempt, values)
+        changed, writes = _apply(attempt, batch, now, recorded)
+    attempt_writes.save(attempt, writes)
     # Read before the commit expires the attempt: most saves then run no query after it.
     receipt = _receipt(attempt, batch, duplicate=False, late=late)
     ended = was_open and attempt.status == "finished"
@@ -346,33 +346,36 @@ def _end_in_time(attempt):
     attempt.finished_at = access_changes.attempt_deadline(attempt)
 
 
-def _apply(attempt, batch, now, recorded) -> tuple[bool, dict]:
+def _apply(attempt, batch, now, recorded) -> tuple[bool, attempt_writes.Writes]:
     """Apply the batch (logged with its record, which holds what the attempt held of the keys the batch
-    reads): True when the score or a status changed, and the values to write ({key: (value, sequence)})."""
+    reads): True when the score or a status changed, and what is left to write with the attempt's row."""
     stored = recorded.stored
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     old_state = {key: value for key, (value, _) in stored.items()}
-    values = _merged(stored, batch)
-    set_by_batch = set(values)
+    writes = attempt_writes.Writes({key: (value, batch.sequence) for key, value in _merged(stored, batch).items()})
     if batch.end and finishing:
-        values.update(_end_session({**old_state, **values}, batch))
-    state = {**old_state, **values}
+        for key, total in _end_session({**old_state, **_values(writes)}, batch).items():
+            # The server's total keeps the sequence of the batch that last set the key (none: -1).
+            writes.values[key] = (total, writes.values.get(key, stored.get(key, (None, -1)))[1])
+    state = {**old_state, **_values(writes)}
     was_scorm12 = attempt.state_is_scorm12
-    attempt.state_chars += _growth(values, stored)
-    attempt.state_is_scorm12 = was_scorm12 or is_scorm12(values)
+    attempt.state_chars += _growth(_values(writes), stored)
+    attempt.state_is_scorm12 = was_scorm12 or is_scorm12(writes.values)
     attempt.last_commit_at = now
     changed_keys = [key for key in {element.key for element in batch.elements} | set(TOTAL_TIMES)
                     if state.get(key) != old_state.get(key) and moves_result(key)]
     with db.session.no_autoflush:  # the attempt's row is written once, by attempt_writes.save
         changed = bool(changed_keys) and _record_result(attempt, (old_state, state), changed_keys, recorded.marked,
-                                                        was_scorm12)
+                                                        was_scorm12, writes)
     if finishing and batch.end == "terminate" and state.get(_key(state, "exit")) != SUSPEND:
         attempt.status, attempt.finished_at, attempt.end_reason = "finished", now, "finished"
         attempt.finish_sequence = batch.sequence
         changed = True
-    # A value the server sets keeps the sequence of the batch that last set it (none: -1).
-    return changed, {key: (value, batch.sequence if key in set_by_batch else stored.get(key, (None, -1))[1])
-                     for key, value in values.items()}
+    return changed, writes
+
+
+def _values(writes) -> dict:
+    return {key: value for key, (value, _) in writes.values.items()}
 
 
 def overdue(attempt, now=None) -> bool:
@@ -463,7 +466,7 @@ def _end_session(state, batch) -> dict:
     return totals
 
 
-def _record_result(attempt, states, changed_keys, marked, was_scorm12) -> bool:
+def _record_result(attempt, states, changed_keys, marked, was_scorm12, writes) -> bool:
     """Store what the changed keys move of the result; True when the score or a status changed.
     states: (before, after) the batch, of the keys it read (scorm/changes.keys_to_read)."""
     old_state, state = states
@@ -471,12 +474,13 @@ def _record_result(attempt, states, changed_keys, marked, was_scorm12) -> bool:
     if scored is None:
         after, rows_changed = _compare_rows(attempt, state)
     else:
-        after = attempt_result(state, items=False, scorm12=attempt.state_is_scorm12)
-        if scored:
-            attempt_writes.set_scores(attempt, scored)
-        rows_changed = bool(scored)
+        after, rows_changed = attempt_result(state, items=False, scorm12=attempt.state_is_scorm12), bool(scored)
     before = package_totals(old_state, was_scorm12)
     attempt.raw_score, attempt.max_score = after.raw, after.max
+    if scored and marking.reads_marks_after_commit(attempt, marked):
+        attempt_writes.set_scores(attempt, scored)
+    elif scored:
+        writes.scores = scored
     attempt.time_spent_seconds = after.time_seconds or 0.0
     old = (attempt.score, attempt.completion_status, attempt.success_status)
     if rows_changed or before != (after.raw, after.max, after.score):

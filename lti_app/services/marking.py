@@ -181,9 +181,15 @@ def score_after_commit(attempt, marked, scaled) -> float | None:
     """The score once a commit changed the package's numbers (scaled: its scaled score now). Unless a
     re-mark or a discount moves it (marked: MARKED, read by the commit), a package that reports its total is
     scored by that total alone, so no question row is read."""
-    if attempt.max_score and attempt.raw_score is not None and not marked:
+    if not reads_marks_after_commit(attempt, marked):
         return attempt_score(attempt, discounts={}, marks=[])
     return attempt_score(attempt, scaled=scaled)
+
+
+def reads_marks_after_commit(attempt, marked) -> bool:
+    """Whether score_after_commit reads the question and part rows: so a commit writes the scores it moved
+    before, or else with the attempt's row."""
+    return marked or not attempt.max_score or attempt.raw_score is None
 
 
 # Whether a re-mark of the attempt or an active discount of its resource exists: an expression the
