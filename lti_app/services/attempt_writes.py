@@ -2,16 +2,18 @@
 
 Every student saves every few seconds, so each statement is built once (per database dialect where they
 differ): building and keying a statement costs more than the database running it. On PostgreSQL a
-batch's elements travel as one JSON array and its scores as two arrays, a handful of parameters whatever
-the batch's size, so the driver parses each statement once (psycopg caches none with over 50 parameters)
-and the database runs one statement rather than one per row. SQLite, in the process, takes the rows as
+batch's elements, values and scores each travel as one JSON array (the keys it reads as one array), a
+handful of parameters whatever the batch's size, so the driver parses each statement once (psycopg caches
+none with over 50 parameters) and the database runs one statement rather than one per row; a save is three
+statements: the lock, the record (which also logs the elements and reads the stored values), and the
+attempt's UPDATE (which also writes the values and the scores). SQLite, in the process, takes the rows as
 they are.
 """
 from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Float, Integer, Text, bindparam, cast, func, insert,
-                        literal_column, select, text, true, update)
+                        literal_column, select, true, update)
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,10 +28,6 @@ UTC_DATETIME = UTCDateTime()
 LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
         .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
 
-SCORES_FROM_ARRAYS = text(
-    "UPDATE question_score SET raw = s.raw FROM unnest(:item_ids, :raws) AS s(item_id, raw) "
-    "WHERE question_score.attempt_id = :attempt_id AND question_score.item_id = s.item_id"
-).bindparams(bindparam("item_ids", type_=ARRAY(Text)), bindparam("raws", type_=ARRAY(Float)))
 
 SAVED_COLUMNS = ("state_chars", "state_is_scorm12", "state_ids_plain", "last_commit_at", "status", "finished_at",
                  "end_reason", "finish_sequence", "score", "raw_score", "max_score", "time_spent_seconds",
@@ -94,8 +92,7 @@ def record_batch(attempt, batch, now, keys) -> Recorded | None:
 def set_scores(attempt, scores: dict):
     """Set the score of these questions and parts ({item id: raw}), whose rows exist."""
     if _dialect() == "postgresql":
-        db.session.execute(SCORES_FROM_ARRAYS, {"attempt_id": attempt.id, "item_ids": list(scores),
-                                                "raws": list(scores.values())})
+        db.session.execute(_scores_statement(), {"scored_attempt_id": attempt.id, "scores": list(scores.items())})
     else:
         db.session.execute(SET_SCORE, [{"row_attempt_id": attempt.id, "row_item_id": item_id, "new_raw": raw}
                                        for item_id, raw in scores.items()])
@@ -113,10 +110,11 @@ def save(attempt, writes: Writes):
     than the database spends writing it."""
     columns = {name: getattr(attempt, name) for name in SAVED_COLUMNS}
     with db.session.no_autoflush:
-        if _dialect() == "postgresql":  # one statement: the values, the scores (arrays, maybe empty), the row
+        if _dialect() == "postgresql":  # one statement: the values, the scores (maybe none), the row
             db.session.execute(_saved_with_writes(), {
-                **columns, **_value_arrays(attempt, writes.values), "saved_id": attempt.id,
-                "item_ids": list(writes.scores), "raws": list(writes.scores.values())})
+                **columns, "saved_id": attempt.id, "written_attempt_id": attempt.id, "scored_attempt_id": attempt.id,
+                "values": [(key, value, sequence) for key, (value, sequence) in writes.values.items()],
+                "scores": list(writes.scores.items())})
         else:
             if writes.values:
                 db.session.execute(_upsert_values_statement("sqlite"), [
@@ -127,12 +125,6 @@ def save(attempt, writes: Writes):
             db.session.execute(SAVE, {**columns, "saved_id": attempt.id})
     for name, value in columns.items():
         set_committed_value(attempt, name, value)
-
-
-def _value_arrays(attempt, values):
-    rows = values.values()
-    return {"attempt_id": attempt.id, "keys": list(values), "values": [value for value, _ in rows],
-            "sequences": [sequence for _, sequence in rows]}
 
 
 def _dialect():
@@ -159,12 +151,10 @@ def _recorded_and_logged():
     recorded = (insert_on_conflict("postgresql", batches).values(_batch_values())
                 .on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(batches.c.id)
                 .cte("recorded"))
-    given = func.json_array_elements(bindparam("elements", type_=JSON)).table_valued(
-        "element", with_ordinality="n").render_derived()
-    key, value, client_time = (given.c.element.op("->>")(literal_column(str(n))) for n in range(3))
+    given, (key, value, client_time) = _json_rows("elements", Text, Text, DateTime)
     batch = _batch_values()
-    rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], key, value,
-                   cast(client_time, DateTime), batch["received_at"])
+    rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], key, value, client_time,
+                   batch["received_at"])
             .select_from(recorded).join(given, true()).order_by(given.c.n))
     logged = insert(elements).from_select(
         ["attempt_id", "batch_id", "sequence", "key", "value", "client_time", "server_time"], rows).cte("logged")
@@ -172,6 +162,15 @@ def _recorded_and_logged():
         VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key == func.any(bindparam("keys", type_=ARRAY(Text))))
     return select(recorded.c.id, marking.MARKED.label("marked"),
                   stored.scalar_subquery().label("stored")).add_cte(logged)
+
+
+def _json_rows(name, *types):
+    """PostgreSQL: the rows of a JSON array of arrays, one parameter (`name`) that the driver dumps in C
+    where an array parameter costs Python calls per element; the FROM item (with ordinality `n`) and its
+    typed columns."""
+    given = func.json_array_elements(bindparam(name, type_=JSON)).table_valued(
+        "element", with_ordinality="n").render_derived()
+    return given, [cast(given.c.element.op("->>")(literal_column(str(n))), kind) for n, kind in enumerate(types)]
 
 
 def _batch_values():
@@ -192,11 +191,9 @@ def _values_statement():
 def _upsert_values_statement(dialect):
     statement = insert_on_conflict(dialect, VALUES)
     if dialect == "postgresql":
-        arrays = (bindparam("keys", type_=ARRAY(Text)), bindparam("values", type_=ARRAY(Text)),
-                  bindparam("sequences", type_=ARRAY(Integer)))
-        given = func.unnest(*arrays).table_valued("key", "value", "sequence").render_derived()
+        given, columns = _json_rows("values", Text, Text, Integer)
         statement = statement.from_select(["attempt_id", "key", "value", "sequence"], select(
-            bindparam("attempt_id", type_=Integer), given.c.key, given.c.value, given.c.sequence))
+            bindparam("written_attempt_id", type_=Integer), *columns).select_from(given))
     return statement.on_conflict_do_update(index_elements=["attempt_id", "key"], set_={
         "value": statement.excluded.value, "sequence": statement.excluded.sequence})
 
@@ -205,8 +202,17 @@ def _upsert_values_statement(dialect):
 def _saved_with_writes():
     """PostgreSQL: the attempt's row written with the values upserted and the scores set in the same
     statement."""
-    return SAVE.add_cte(_upsert_values_statement("postgresql").cte("written"),
-                        SCORES_FROM_ARRAYS.columns().cte("scored"))
+    return SAVE.add_cte(_upsert_values_statement("postgresql").cte("written"), _scores_statement().cte("scored"))
+
+
+@cache
+def _scores_statement():
+    """PostgreSQL: set the score of the questions and parts in `scores`, a JSON array of [item id, raw]."""
+    given, (item_id, raw) = _json_rows("scores", Text, Float)
+    scores = QuestionScore.__table__
+    # Not attempt_id: in a CTE of another UPDATE, a column named by any of the statement's parameters is SET.
+    return (update(scores).where(scores.c.attempt_id == bindparam("scored_attempt_id"), scores.c.item_id == item_id)
+            .values(raw=raw))
 
 
 @cache

@@ -272,6 +272,7 @@ def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     ended = was_open and attempt.status == "finished"
     announce = changed and (ended or outcomes.affects_outcome(attempt))
     statuses = f"{attempt.completion_status}/{attempt.success_status}"
+    db.session.expire(attempt)  # save wrote it: the commit's flush has nothing to look through
     db.session.commit()
     if changed:
         log.info("attempt %s: score %s, %s, status %s%s", attempt_id, receipt.score, statuses, receipt.status,
