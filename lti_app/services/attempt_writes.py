@@ -18,14 +18,16 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Attempt, AttemptValue, CmiElement, CommitBatch, QuestionScore
+from ..models import Attempt, AttemptValue, CmiElement, CommitBatch, QuestionScore, Resource
 from ..models.base import UTCDateTime, insert_on_conflict
 from . import marking
 
 ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
 UTC_DATETIME = UTCDateTime()
 
-LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True))  # the deadline's resource
+# The attempt with what a save reads of its resource: the deadline, and whether its scores go to the LMS now.
+LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True).load_only(
+            Resource.time_limit_minutes, Resource.available_from, Resource.available_until, Resource.report_mode))
         .where(Attempt.id == bindparam("attempt_id")).with_for_update(of=Attempt))
 
 
