@@ -163,12 +163,15 @@ def _outcome_extensions(params):
     return extensions
 
 
-# What the LMS sends, checked against the columns that keep it (one source for the lengths).
-IDS = {"resource_link_id": Resource.lti_resource_link_id, "user_id": User.lti_user_id,
-       "context_id": Context.lti_context_id, "outcome_service_url": Launch.outcome_service_url,
-       "lineitem_url": Resource.lineitem_url, "memberships_url": Context.memberships_url}
-DISPLAY = {"context_title": Context.title, "context_label": Context.label, "resource_title": Resource.title,
-           "name": User.name, "username": User.username}
+# What the LMS sends, checked against the columns that keep it (one source for the lengths). The tables'
+# columns, not the models' attributes: every launch reads their lengths, and an attribute reaches its
+# column's type through a proxy each time.
+IDS = {"resource_link_id": Resource.__table__.c.lti_resource_link_id, "user_id": User.__table__.c.lti_user_id,
+       "context_id": Context.__table__.c.lti_context_id, "outcome_service_url": Launch.__table__.c.outcome_service_url,
+       "lineitem_url": Resource.__table__.c.lineitem_url, "memberships_url": Context.__table__.c.memberships_url}
+DISPLAY = {"context_title": Context.__table__.c.title, "context_label": Context.__table__.c.label,
+           "resource_title": Resource.__table__.c.title, "name": User.__table__.c.name,
+           "username": User.__table__.c.username}
 
 
 def fit_to_columns(data: LaunchData) -> None:
