@@ -4,13 +4,14 @@ import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, case, func, insert, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UserFacingError
 from ..extensions import db
 from ..lti.roles import examgate_role
 from ..models import Context, Enrolment, Exam, Launch, Resource, User
-from ..models.base import insert_on_conflict
+from ..models.base import UTCDateTime, insert_on_conflict, utcnow
 from . import course_copy, resources
 
 log = logging.getLogger(__name__)
@@ -162,12 +163,15 @@ def _outcome_extensions(params):
     return extensions
 
 
-# What the LMS sends, checked against the columns that keep it (one source for the lengths).
-IDS = {"resource_link_id": Resource.lti_resource_link_id, "user_id": User.lti_user_id,
-       "context_id": Context.lti_context_id, "outcome_service_url": Launch.outcome_service_url,
-       "lineitem_url": Resource.lineitem_url, "memberships_url": Context.memberships_url}
-DISPLAY = {"context_title": Context.title, "context_label": Context.label, "resource_title": Resource.title,
-           "name": User.name, "username": User.username}
+# What the LMS sends, checked against the columns that keep it (one source for the lengths). The tables'
+# columns, not the models' attributes: every launch reads their lengths, and an attribute reaches its
+# column's type through a proxy each time.
+IDS = {"resource_link_id": Resource.__table__.c.lti_resource_link_id, "user_id": User.__table__.c.lti_user_id,
+       "context_id": Context.__table__.c.lti_context_id, "outcome_service_url": Launch.__table__.c.outcome_service_url,
+       "lineitem_url": Resource.__table__.c.lineitem_url, "memberships_url": Context.__table__.c.memberships_url}
+DISPLAY = {"context_title": Context.__table__.c.title, "context_label": Context.__table__.c.label,
+           "resource_title": Resource.__table__.c.title, "name": User.__table__.c.name,
+           "username": User.__table__.c.username}
 
 
 def fit_to_columns(data: LaunchData) -> None:
@@ -202,6 +206,8 @@ COURSE_AND_LINK = select(Context, Resource).join(Resource, Resource.context_id =
     Context.consumer_id == bindparam("consumer_id"), Context.lti_context_id == bindparam("context_id"),
     Resource.consumer_id == bindparam("consumer_id"), Resource.lti_resource_link_id == bindparam("resource_link_id"))
 ADD_LAUNCH = insert(Launch.__table__).returning(Launch.__table__.c.id)
+STUDENT_KEYS, STUDENT_VALUES = ("consumer_id", "lti_user_id"), ("name", "email", "username")
+ENROLMENT_KEYS, ENROLMENT_VALUES = ("context_id", "user_id"), ("role", "source")
 
 
 @dataclass(frozen=True)
@@ -220,7 +226,8 @@ def record_launch(consumer, data: LaunchData) -> Recorded:
 
     The course and the resource link are shared by the whole class, who may all launch at once: they are
     read first and written only when the launch changes them, so launches do not queue on their row locks.
-    The student's own rows (user, enrolment) take one INSERT .. ON CONFLICT DO UPDATE each."""
+    The student's own rows (user, enrolment) take one INSERT .. ON CONFLICT DO UPDATE each, sent with the
+    launch's INSERT as one statement on PostgreSQL."""
     fit_to_columns(data)
     try:
         return _record(consumer, data)
@@ -244,15 +251,15 @@ def _record(consumer, data):
     db.session.flush()
     set_up_from_launch(resource, data)
     role = examgate_role(data.roles)
-    user_id = _upsert_own(User, dict(consumer_id=consumer.id, lti_user_id=data.user_id),
-                          name=data.name, email=data.email, username=data.username)
-    _upsert_own(Enrolment, dict(context_id=context.id, user_id=user_id), role=role, source="launch")
-    launch_id = db.session.execute(ADD_LAUNCH, dict(
-        consumer_id=consumer.id, resource_id=resource.id, user_id=user_id, lti_version=data.lti_version,
-        roles=",".join(r.strip() for r in data.roles), role=role,
-        lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
-        outcome_service_url=data.outcome_service_url, outcome_extensions=data.outcome_extensions,
-        registration_id=data.registration_id, ags_scopes=data.ags_scopes)).scalar_one()
+    student = dict(consumer_id=consumer.id, lti_user_id=data.user_id,
+                   name=data.name, email=data.email, username=data.username)
+    enrolment = dict(context_id=context.id, role=role, source="launch")
+    launch = dict(consumer_id=consumer.id, resource_id=resource.id, lti_version=data.lti_version,
+                  roles=",".join(r.strip() for r in data.roles), role=role,
+                  lis_result_sourcedid=data.lis_result_sourcedid if role == "learner" else None,
+                  outcome_service_url=data.outcome_service_url, outcome_extensions=data.outcome_extensions,
+                  registration_id=data.registration_id, ags_scopes=data.ags_scopes)
+    launch_id, user_id = _enrol_and_launch(student, enrolment, launch)
     recorded = Recorded(launch_id, user_id, resource.id, role, resource.exam_id)
     consumer_id = consumer.id
     db.session.commit()
@@ -289,19 +296,64 @@ def _upsert(model, keys, row, **values):
     return row
 
 
-def _upsert_own(model, keys, **values) -> int:
+def _enrol_and_launch(student, enrolment, launch) -> tuple[int, int]:
+    """The student's user and enrolment upserted and the launch added: the launch's id and the user's."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # The user's consumer is the launch's, and the enrolment's role the launch's: one parameter each.
+        statement = _enrolled_and_launched(_empty(student, STUDENT_VALUES), _empty(enrolment, ENROLMENT_VALUES),
+                                           tuple(launch))
+        launch_id, user_id = db.session.execute(statement, {**student, **enrolment, **launch, "now": utcnow()}).one()
+        return launch_id, user_id
+    user_id = _upsert_own(User, student, STUDENT_KEYS, STUDENT_VALUES, dialect)
+    _upsert_own(Enrolment, {**enrolment, "user_id": user_id}, ENROLMENT_KEYS, ENROLMENT_VALUES, dialect)
+    return db.session.execute(ADD_LAUNCH, {**launch, "user_id": user_id}).scalar_one(), user_id
+
+
+def _empty(row, names):
+    return tuple(name for name in names if not row[name])
+
+
+def _upsert_own(model, row, keys, names, dialect) -> int:
     """_upsert in one statement, returning the row's id. On conflict it updates the row even when nothing
     changes, holding its lock to the commit: for rows only one student's launches write."""
-    empty = tuple(name for name, value in values.items() if not value)
-    statement = _upsert_statement(model, tuple(keys), tuple(values), empty, db.session.get_bind().dialect.name)
-    return db.session.execute(statement, {**keys, **values}).scalar_one()
+    statement = _upsert_statement(model, keys, names, _empty(row, names), dialect)
+    return db.session.execute(statement, row).scalar_one()
 
 
 @functools.cache
 def _upsert_statement(model, keys, names, empty, dialect):
     """Built once for each set of empty values; the values themselves are the statement's parameters."""
-    table = model.__table__
-    statement = insert_on_conflict(dialect, table)
+    return _on_conflict_update(insert_on_conflict(dialect, model.__table__), keys, names, empty)
+
+
+@functools.cache
+def _enrolled_and_launched(student_empty, enrolment_empty, launch_names):
+    """PostgreSQL: the user and the enrolment upserted and the launch added, in one statement (data-modifying
+    CTEs run once, whether or not the statement reads them). Every value is a typed parameter; `now` is each
+    row's time, as the columns' defaults would have set it."""
+    users, enrolments, launches = User.__table__, Enrolment.__table__, Launch.__table__
+    now = bindparam("now", type_=UTCDateTime)
+    student = _on_conflict_update(
+        postgresql.insert(users).values(created_at=now, **_parameters(users, STUDENT_KEYS + STUDENT_VALUES)),
+        STUDENT_KEYS, STUDENT_VALUES, student_empty).cte("student")
+    student_id = select(student.c.id).scalar_subquery()
+    enrolled = _on_conflict_update(
+        postgresql.insert(enrolments).values(user_id=student_id, updated_at=now,
+                                             **_parameters(enrolments, ("context_id",) + ENROLMENT_VALUES)),
+        ENROLMENT_KEYS, ENROLMENT_VALUES, enrolment_empty).cte("enrolled")
+    return (insert(launches).values(user_id=student_id, created_at=now, **_parameters(launches, launch_names))
+            .returning(launches.c.id, launches.c.user_id).add_cte(enrolled))
+
+
+def _parameters(table, names):
+    return {name: bindparam(name, type_=table.c[name].type) for name in names}
+
+
+def _on_conflict_update(statement, keys, names, empty):
+    """An upsert: a value in `names` replaces the stored one, except the `empty` ones, which only fill a
+    NULL."""
+    table = statement.table
     kept = {name: func.coalesce(table.c[name], statement.excluded[name]) if name in empty else statement.excluded[name]
             for name in names}
     changed = or_(*(table.c[name].is_distinct_from(new) for name, new in kept.items()))
