@@ -47,6 +47,16 @@ def test_a_verified_launch_registers_its_lms_as_a_frame_ancestor(app, client):
     assert Consumer.query.one().frame_origins == [MOODLE, "https://canvas.example.edu"]  # learnt once
 
 
+def test_a_redirect_is_no_page_and_reads_no_lms_origins(client, monkeypatch):
+    from lti_app.services import frame_ancestors as origins
+
+    factories.consumer()
+    monkeypatch.setattr(origins, "allowed", lambda: pytest.fail("a redirect read the LMS origins"))
+    landed = client.post("/lti/launch", headers={"Origin": MOODLE}, data=factories.signed_launch())
+    assert landed.status_code == 302 and "Content-Security-Policy" not in landed.headers
+    assert landed.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_lti13_issuers_the_setting_and_only_enabled_consumers_count(make_app):
     app = make_app(FRAME_ANCESTORS=["https://portal.example.edu"])
     with app.app_context():
