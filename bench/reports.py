@@ -42,14 +42,14 @@ def load(resource, attempts, questions):
                                 f"student-{n}@example.edu", f"s{n}", START))
         columns = ("id, resource_id, user_id, exam_version_id, number, status, started_at, finished_at, "
                    "completion_status, success_status, score, raw_score, max_score, time_spent_seconds, "
-                   "state, state_times")
+                   "state_chars, state_is_scorm12, state_ids_plain")
         with cursor.copy(f"COPY attempt ({columns}) FROM STDIN") as copy:
             for n in range(1, attempts + 1):
                 raw = sum(_raw(n, q) for q in range(questions))
                 started = START + timedelta(minutes=n % 600)
                 copy.write_row((n, resource_id, n + 1000, version_id, 1, "finished", started,
                                 started + timedelta(minutes=20 + n % 40), "completed", "unknown",
-                                raw / questions, raw, questions, 60.0 * (20 + n % 40), "{}", "{}"))
+                                raw / questions, raw, questions, 60.0 * (20 + n % 40), 0, False, True))
         with cursor.copy("COPY question_score (attempt_id, item_id, kind, position, raw, max) FROM STDIN") as copy:
             for n in range(1, attempts + 1):
                 for q in range(questions):
