@@ -4,7 +4,8 @@ The commit is the hot path (see DESIGN.md, "The SCORM data path"): one transacti
 attempt row (with its resource), reads the values of the keys the batch carries (and of the few its result
 reads), records the batch once, appends its elements in one statement, writes the batch's values, and
 writes only the question and part rows its changed keys can move (scorm/changes.py): its work is in
-proportion to the batch, whatever else the attempt holds. Its statements are in attempt_writes.py; tests/test_commit_statements.py counts them.
+proportion to the batch, whatever else the attempt holds. Its statements are in attempt_writes.py;
+tests/test_commit_statements.py counts them.
 
 Deadlines are strict: a batch that arrives after the attempt's deadline plus DEADLINE_GRACE_SECONDS is
 kept in the log, marked late, and never applied. An attempt whose student never comes back is ended by
@@ -353,15 +354,17 @@ def _apply(attempt, batch, now, recorded) -> tuple[bool, attempt_writes.Writes]:
     stored = recorded.stored
     finishing = attempt.status == "open"  # else an earlier batch of a finished attempt, arriving last
     old_state = {key: value for key, (value, _) in stored.items()}
-    writes = attempt_writes.Writes({key: (value, batch.sequence) for key, value in _merged(stored, batch).items()})
+    merged = _merged(stored, batch)
+    writes = attempt_writes.Writes({key: (value, batch.sequence) for key, value in merged.items()})
     if batch.end and finishing:
-        for key, total in _end_session({**old_state, **_values(writes)}, batch).items():
+        for key, total in _end_session({**old_state, **merged}, batch).items():
             # The server's total keeps the sequence of the batch that last set the key (none: -1).
             writes.values[key] = (total, writes.values.get(key, stored.get(key, (None, -1)))[1])
-    state = {**old_state, **_values(writes)}
+    values = {key: value for key, (value, _) in writes.values.items()}
+    state = {**old_state, **values}
     was_scorm12 = attempt.state_is_scorm12
-    attempt.state_chars += _growth(_values(writes), stored)
-    attempt.state_is_scorm12 = was_scorm12 or is_scorm12(writes.values)
+    attempt.state_chars += _growth(values, stored)
+    attempt.state_is_scorm12 = was_scorm12 or is_scorm12(values)
     attempt.last_commit_at = now
     changed_keys = [key for key in {element.key for element in batch.elements} | set(TOTAL_TIMES)
                     if state.get(key) != old_state.get(key) and moves_result(key)]
@@ -373,10 +376,6 @@ def _apply(attempt, batch, now, recorded) -> tuple[bool, attempt_writes.Writes]:
         attempt.finish_sequence = batch.sequence
         changed = True
     return changed, writes
-
-
-def _values(writes) -> dict:
-    return {key: value for key, (value, _) in writes.values.items()}
 
 
 def overdue(attempt, now=None) -> bool:
