@@ -63,6 +63,21 @@ def package_frame(page):
 
 
 def all_saved(page):
+    """Every call the package has made is with the player, and every batch with the server.
+
+    A package's calls reach the player as messages, later than the script that made them returns (from
+    another process when the content host serves the package). The player answers a greeting after the
+    messages sent before it, so once the answer is back the player has flushed the calls, and the bar's
+    "All answers saved" is about them."""
+    package_frame(page).evaluate("""() => new Promise(resolve => {
+        if (!window.API_1484_11 && !window.API) return resolve();  // not a package document yet
+        window.addEventListener("message", function answered(event) {
+            if (event.source !== window.parent || !event.data || event.data.examgate !== "player") return;
+            window.removeEventListener("message", answered);
+            resolve();
+        });
+        window.parent.postMessage({ examgate: "hello" }, "*");
+    })""")
     page.locator("#player-status", has_text="All answers saved").wait_for()
     assert page.locator("#player-wait").is_hidden()
 
