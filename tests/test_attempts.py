@@ -1,13 +1,15 @@
 """The attempt services: access rules, the commit path, sessions, finishing, delete and restore."""
 import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from lti_app.errors import UserFacingError
 from lti_app.extensions import db
-from lti_app.models import AccessChange, CmiElement, CommitBatch, Discount, QuestionScore, Remark
+from lti_app.models import AccessChange, Attempt, CmiElement, CommitBatch, Discount, QuestionScore, Remark
 from lti_app.models.base import utcnow
 from lti_app.services import attempts
 from tests import factories
@@ -266,6 +268,52 @@ def test_concurrent_commits_make_one_question_score_row(app, world):
     assert errors == []
     assert QuestionScore.query.filter_by(attempt_id=attempt_id, item_id="q0").count() == 1
     assert CommitBatch.query.filter_by(attempt_id=attempt_id).count() == 2
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="concurrent transactions need PostgreSQL")
+def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app, world):
+    """The lock and the read of the stored values are one statement, whose snapshot is older than the lock
+    when it waited: a save committed meanwhile must still count (here its later value stays)."""
+    attempt = started(*world)
+    send(attempt, 1, [("cmi.location", "q1")])
+    attempt_id, key = attempt.id, attempt.session_key
+    db.session.remove()
+    other = db.engine.connect()
+    other.execute(text("SELECT id FROM attempt WHERE id = :id FOR UPDATE"), {"id": attempt_id})
+    saved, errors = [], []
+
+    def save_sequence_2():
+        with app.app_context():
+            try:
+                saved.append(attempts.commit(attempt_id, key, attempts.parse_batch({
+                    "batch_id": "waits", "sequence": 2, "elements": [{"key": "cmi.location", "value": "q2"}]})))
+            except Exception as error:  # reported below, so the test shows what went wrong
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    waiting = threading.Thread(target=save_sequence_2)
+    waiting.start()
+    give_up = time.monotonic() + 10
+    while not _waits_for_a_lock(other):
+        assert time.monotonic() < give_up, "the save never waited for the lock"
+        time.sleep(0.01)
+    # What a save of sequence 3 writes, committed while the save of sequence 2 waits.
+    other.execute(text("UPDATE attempt_value SET value = 'q3', sequence = 3 WHERE attempt_id = :id "
+                       "AND key = 'cmi.location'"), {"id": attempt_id})
+    other.execute(text("UPDATE attempt SET last_commit_at = last_commit_at WHERE id = :id"), {"id": attempt_id})
+    other.commit()
+    other.close()
+    waiting.join()
+    assert errors == [] and saved[0].duplicate is False
+    assert db.session.get(Attempt, attempt_id).state["cmi.location"] == "q3"
+    assert CmiElement.query.filter_by(attempt_id=attempt_id, value="q2").count() == 1  # logged all the same
+
+
+def _waits_for_a_lock(connection):
+    connection.execute(text("SELECT pg_stat_clear_snapshot()"))  # activity is otherwise read once per transaction
+    return connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                   "AND datname = current_database()")).scalar() > 0
 
 
 def test_more_time_given_to_an_open_attempt_applies_at_once(world):

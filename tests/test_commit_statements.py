@@ -42,11 +42,11 @@ def statements():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def recording():
-    """Statements that record a batch, log its elements and read the values of the keys it reads: one on
-    PostgreSQL (data-modifying CTEs), three on SQLite (INSERT commit_batch, INSERT cmi_element, SELECT
-    attempt_value)."""
-    return 1 if db.engine.dialect.name == "postgresql" else 3
+def locking():
+    """Statements that lock the attempt, record the batch, log its elements and read the values of the keys it
+    reads: one on PostgreSQL (data-modifying CTEs of the locking SELECT), four on SQLite (SELECT attempt,
+    INSERT commit_batch, INSERT cmi_element, SELECT attempt_value)."""
+    return 1 if db.engine.dialect.name == "postgresql" else 4
 
 
 def saving():
@@ -55,15 +55,15 @@ def saving():
     return 1 if db.engine.dialect.name == "postgresql" else 2
 
 
-def test_a_batch_of_plain_values_runs_three_statements_on_postgresql(client, commit_url):
+def test_a_batch_of_plain_values_runs_two_statements_on_postgresql(client, commit_url):
     with statements() as sent:
         saved = send(client, commit_url, batch(2, cmi__location="q1", cmi__suspend_data='{"q0": "4"}'))
     assert saved.status_code == 200 and saved.json["duplicate"] is False
     # SELECT attempt JOIN resource (FOR UPDATE OF attempt on PostgreSQL): the lock, and the deadline's
-    # resource; the batch recorded once (ON CONFLICT DO NOTHING) RETURNING whether a re-mark or a discount
-    # exists and the values of the keys it reads, with its elements logged in order; its values upserted and
-    # UPDATE attempt: what a commit may change of it. Nothing reads what else the attempt holds.
-    assert len(sent) == 1 + recording() + saving(), "\n".join(sent)
+    # resource, with the batch recorded once (ON CONFLICT DO NOTHING), whether a re-mark or a discount exists,
+    # the values of the keys it reads, and its elements logged in order; its values upserted and UPDATE
+    # attempt: what a commit may change of it. Nothing reads what else the attempt holds.
+    assert len(sent) == locking() + saving(), "\n".join(sent)
     assert "UPDATE attempt SET" in sent[-1] and "attempt_value" in sent[-saving()]
 
 
@@ -81,7 +81,7 @@ def test_a_batch_that_names_a_question_reads_the_state_and_writes_its_rows(clien
     # scores upserted (one multi-row statement). No re-mark or discount exists (read with the batch's
     # record), so the package's total is the score without reading the marks. After the commit nothing: an
     # open attempt sending on completion changes no outcome.
-    assert len(sent) == 3 + recording() + saving(), "\n".join(sent)
+    assert len(sent) == 2 + locking() + saving(), "\n".join(sent)
     assert len([statement for statement in sent if WHOLE_STATE.search(statement)]) == 1
 
 
@@ -93,7 +93,7 @@ def test_a_batch_that_only_moves_scores_updates_their_rows(client, commit_url):
     # A plain batch's, and an UPDATE of the one question's score (on PostgreSQL a CTE of the attempt's
     # UPDATE): no other row is compared, and nothing reads what else the attempt holds.
     on_its_own = 0 if db.engine.dialect.name == "postgresql" else 1
-    assert len(sent) == 1 + recording() + saving() + on_its_own, "\n".join(sent)
+    assert len(sent) == locking() + saving() + on_its_own, "\n".join(sent)
     assert "UPDATE question_score SET raw" in " ".join(sent[-1 - on_its_own:]), "\n".join(sent)
     assert QuestionScore.query.filter_by(item_id="q0").one().raw == 0  # and the row holds the new score
 
@@ -105,4 +105,4 @@ def test_with_a_discount_the_marks_are_read_too(client, commit_url):
         saved = send(client, commit_url, batch(2, **SCORE_CHANGING))
     assert saved.status_code == 200 and saved.json["score"] == 0.5
     # The statements above, and marking's SELECT discount, SELECT remark and SELECT question_score.
-    assert len(sent) == 6 + recording() + saving(), "\n".join(sent)
+    assert len(sent) == 5 + locking() + saving(), "\n".join(sent)

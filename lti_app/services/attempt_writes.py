@@ -4,10 +4,11 @@ Every student saves every few seconds, so each statement is built once (per data
 differ): building and keying a statement costs more than the database running it. On PostgreSQL a
 batch's elements, values and scores each travel as one JSON array (the keys it reads as one array), a
 handful of parameters whatever the batch's size, so the driver parses each statement once (psycopg caches
-none with over 50 parameters) and the database runs one statement rather than one per row; a save is three
-statements: the lock, the record (which also logs the elements and reads the stored values), and the
-attempt's UPDATE (which also writes the values and the scores). SQLite, in the process, takes the rows as
-they are.
+none with over 50 parameters) and the database runs one statement rather than one per row. A save is two
+statements there, because under a class's load its round trips, more than the work of its statements, are
+what it costs (bench/commits.py serves about a tenth fewer saves for one round trip more): the lock (which
+also records the batch, logs its elements and reads the stored values) and the attempt's UPDATE (which also
+writes the values and the scores). SQLite, in the process, takes the rows as they are, statement by statement.
 """
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,9 +45,59 @@ SET_SCORE = (update(QuestionScore.__table__)
                     QuestionScore.item_id == bindparam("row_item_id")).values(raw=bindparam("new_raw")))
 
 
-def lock(attempt_id) -> Attempt | None:
-    """The attempt, locked until the commit, with its resource."""
-    return db.session.execute(LOCK, {"attempt_id": attempt_id}).scalar_one_or_none()
+@dataclass(frozen=True)
+class Recorded:
+    marked: bool  # a re-mark or a discount moves the attempt's score
+    stored: dict  # {key: (value, sequence of the batch that set it)} of the keys asked for, where held
+
+
+def lock_and_record(attempt_id, session_key, batch, now, keys) -> tuple[Attempt | None, Recorded | None]:
+    """The attempt, locked until the commit, with its resource; and, when it is there (not deleted) for the
+    window holding `session_key`, the batch recorded: its arrival, its elements appended to the attempt's log
+    in the batch's order, and what the attempt holds of these keys. No record when the batch had arrived
+    before (the attempt row is locked): then nothing is written."""
+    if _dialect() == "postgresql":
+        return _lock_and_record_in_one(attempt_id, session_key, batch, now, keys)
+    attempt = db.session.execute(LOCK, {"attempt_id": attempt_id}).scalar_one_or_none()
+    if attempt is None or attempt.deleted_at is not None or attempt.session_key != session_key:
+        return attempt, None
+    values = {**_batch_row(attempt_id, batch, now), "marked_attempt_id": attempt.id,
+              "marked_resource_id": attempt.resource_id}
+    row = db.session.execute(_record_batch_statement(), values).first()
+    if row is None:
+        return attempt, None
+    if batch.elements:
+        db.session.execute(_elements_statement(), [
+            {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
+             "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
+    return attempt, Recorded(row.marked, _stored(attempt_id, keys))
+
+
+def _lock_and_record_in_one(attempt_id, session_key, batch, now, keys):
+    """PostgreSQL: all of lock_and_record in one statement. The values are read in the statement's snapshot,
+    taken before the lock: when another save of the attempt committed meanwhile (the row the lock returns is
+    not the one the snapshot holds), they are read again, now that nothing else can write them."""
+    row = db.session.execute(_locked_and_recorded(), {
+        **_batch_row(attempt_id, batch, now), "session_key": session_key, "keys": list(keys), "elements": [
+            (e.key, e.value, e.client_time and UTC_DATETIME.process_bind_param(e.client_time, None).isoformat())
+            for e in batch.elements]}).first()
+    if row is None:
+        return None, None
+    if row.recorded is None:
+        return row.Attempt, None
+    stored = ({key: (value, sequence) for key, value, sequence in row.stored or ()} if row.fresh
+              else _stored(attempt_id, keys))
+    return row.Attempt, Recorded(row.marked, stored)
+
+
+def _batch_row(attempt_id, batch, now):
+    return {"attempt_id": attempt_id, "batch_id": batch.batch_id, "sequence": batch.sequence,
+            "element_count": len(batch.elements), "received_at": now, "late": False}
+
+
+def _stored(attempt_id, keys) -> dict:
+    rows = db.session.execute(_values_statement(), {"attempt_id": attempt_id, "keys": list(keys)})
+    return {key: (value, sequence) for key, value, sequence in rows}
 
 
 def read_state(attempt) -> dict:
@@ -60,35 +111,6 @@ class Writes:
     the question and part scores it moved ({item id: raw}) when nothing reads them before."""
     values: dict = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Recorded:
-    marked: bool  # a re-mark or a discount moves the attempt's score
-    stored: dict  # {key: (value, sequence of the batch that set it)} of the keys asked for, where held
-
-
-def record_batch(attempt, batch, now, keys) -> Recorded | None:
-    """Record the batch's arrival, append its elements to the attempt's log in the batch's order, and read
-    what the attempt holds of these keys; None when the batch had arrived before (the attempt row is
-    locked): then nothing is written. On PostgreSQL all of this is one statement, so one round trip."""
-    values = {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence,
-              "element_count": len(batch.elements), "received_at": now, "late": False, "keys": list(keys),
-              **marking.marked_parameters(attempt)}
-    if _dialect() == "postgresql":
-        row = db.session.execute(_recorded_and_logged(), {**values, "elements": [
-            (e.key, e.value, e.client_time and UTC_DATETIME.process_bind_param(e.client_time, None).isoformat())
-            for e in batch.elements]}).first()
-        return row and Recorded(row.marked, {key: (value, sequence) for key, value, sequence in row.stored or ()})
-    row = db.session.execute(_for_dialect(_record_batch_statement), values).first()
-    if row is None:
-        return None
-    if batch.elements:
-        db.session.execute(_for_dialect(_elements_statement), [
-            {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
-             "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
-    stored = db.session.execute(_values_statement(), values)
-    return Recorded(row.marked, {key: (value, sequence) for key, value, sequence in stored})
 
 
 def set_scores(attempt, scores: dict):
@@ -138,32 +160,67 @@ def _for_dialect(build):
 
 
 @cache
-def _record_batch_statement(dialect):
+def _record_batch_statement():
+    """SQLite: the batch's row inserted unless it exists, returned with `marked`."""
     table = CommitBatch.__table__
-    return insert_on_conflict(dialect, table).on_conflict_do_nothing(
-        index_elements=["attempt_id", "batch_id"]).returning(table.c.id, marking.MARKED.label("marked"))
+    marked = marking.marked(bindparam("marked_attempt_id"), bindparam("marked_resource_id"))
+    return insert_on_conflict("sqlite", table).on_conflict_do_nothing(
+        index_elements=["attempt_id", "batch_id"]).returning(table.c.id, marked.label("marked"))
 
 
 @cache
-def _recorded_and_logged():
-    """PostgreSQL: the batch's row inserted unless it exists, its elements (one JSON array of [key, value,
-    client time], which the driver sends without a Python loop) logged only if it was, and the row returned
-    with `marked`; data-modifying CTEs run once, in one statement."""
-    batches, elements = CommitBatch.__table__, CmiElement.__table__
-    recorded = (insert_on_conflict("postgresql", batches).values(_batch_values())
-                .on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(batches.c.id)
-                .cte("recorded"))
+def _locked_and_recorded():
+    """PostgreSQL: the attempt locked (LOCK, with more columns); the batch's row inserted, once the lock is
+    held, if the attempt is there for the window and the row is not; its elements logged only if it was; the
+    stored values of `keys`; and whether the snapshot's row is the one locked (`fresh`). Data-modifying CTEs
+    run once, in one statement."""
+    recorded = _recorded()
+    return LOCK.add_columns(select(recorded.c.id).scalar_subquery().label("recorded"),
+                            marking.marked(Attempt.id, Attempt.resource_id).label("marked"),
+                            _stored_values().scalar_subquery().label("stored"),
+                            _snapshot_is_locked().label("fresh")).add_cte(_logged(recorded))
+
+
+def _recorded():
+    """The batch's row, inserted unless it exists, after the attempt's row is locked for the window."""
+    attempts, batches = Attempt.__table__, CommitBatch.__table__
+    # The insert reads this CTE, so the row is locked before the insert checks its foreign key: two saves
+    # sharing the row's key lock and then each waiting for the other's update lock would deadlock.
+    locked = (select(attempts.c.id).where(attempts.c.id == bindparam("attempt_id"),
+                                          attempts.c.session_key == bindparam("session_key"),
+                                          attempts.c.deleted_at.is_(None))
+              .with_for_update().cte("locked"))
+    batch = _batch_values()
+    return (insert_on_conflict("postgresql", batches)
+            .from_select(list(batch), select(*batch.values()).select_from(locked))
+            .on_conflict_do_nothing(index_elements=["attempt_id", "batch_id"]).returning(batches.c.id)
+            .cte("recorded"))
+
+
+def _logged(recorded):
+    """The batch's elements appended in order if it was recorded: one JSON array of [key, value, client
+    time], which the driver sends without a Python loop."""
     given, (key, value, client_time) = _json_rows("elements", Text, Text, DateTime)
     batch = _batch_values()
     rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], key, value, client_time,
                    batch["received_at"])
             .select_from(recorded).join(given, true()).order_by(given.c.n))
-    logged = insert(elements).from_select(
+    return insert(CmiElement.__table__).from_select(
         ["attempt_id", "batch_id", "sequence", "key", "value", "client_time", "server_time"], rows).cte("logged")
-    stored = select(func.json_agg(func.json_build_array(VALUES.c.key, VALUES.c.value, VALUES.c.sequence))).where(
+
+
+def _stored_values():
+    """[[key, value, sequence], ...] of the attempt's values of `keys`, as one JSON array."""
+    return select(func.json_agg(func.json_build_array(VALUES.c.key, VALUES.c.value, VALUES.c.sequence))).where(
         VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key == func.any(bindparam("keys", type_=ARRAY(Text))))
-    return select(recorded.c.id, marking.MARKED.label("marked"),
-                  stored.scalar_subquery().label("stored")).add_cte(logged)
+
+
+def _snapshot_is_locked():
+    """Whether the attempt's row in the statement's snapshot is the one locked: a lock that waited for another
+    save returns the row that save wrote, whose transaction id (`xmin`) the snapshot's row does not have."""
+    snapshot = Attempt.__table__.alias("snapshot")
+    return literal_column("attempt.xmin::text") == select(literal_column("snapshot.xmin::text")).where(
+        snapshot.c.id == bindparam("attempt_id")).scalar_subquery()
 
 
 def _json_rows(name, *types):
@@ -184,7 +241,7 @@ def _batch_values():
 
 @cache
 def _values_statement():
-    """SQLite: the values of some keys (PostgreSQL reads them in _recorded_and_logged)."""
+    """The values of some keys (on PostgreSQL, when the lock's snapshot could not read them)."""
     return select(VALUES.c.key, VALUES.c.value, VALUES.c.sequence).where(
         VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key.in_(bindparam("keys", expanding=True)))
 
@@ -218,7 +275,7 @@ def _scores_statement():
 
 
 @cache
-def _elements_statement(dialect):
+def _elements_statement():
     return _many_rows(insert(CmiElement.__table__))
 
 

@@ -245,15 +245,14 @@ def _bad(message, param):
 
 def commit(attempt_id: int, session_key: str, batch: Batch) -> Receipt:
     """Apply one batch from the window holding `session_key`; the same batch twice is applied once."""
-    attempt = attempt_writes.lock(attempt_id)
+    now = utcnow()
+    keys = keys_to_read({element.key for element in batch.elements} | SESSION_KEYS)
+    attempt, recorded = attempt_writes.lock_and_record(attempt_id, session_key, batch, now, keys)
     if attempt is None or attempt.deleted_at is not None:
         raise UserFacingError("This attempt no longer exists.", 404, "attempt_not_found")
     if attempt.session_key != session_key:
         raise UserFacingError("This attempt was opened in another window, which now saves it. "
                               "Close this one.", 409, "superseded")
-    now = utcnow()
-    keys = keys_to_read({element.key for element in batch.elements} | SESSION_KEYS)
-    recorded = attempt_writes.record_batch(attempt, batch, now, keys)
     if recorded is None:
         receipt = _receipt(attempt, batch, duplicate=True, late=_was_late(attempt, batch))
         db.session.rollback()

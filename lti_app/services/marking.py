@@ -13,7 +13,7 @@ and its parts follow it in proportion to their maxima.
 """
 from dataclasses import dataclass, replace
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import exists, or_, select
 
 from ..extensions import db
 from ..models import Discount, QuestionScore, Remark
@@ -179,7 +179,7 @@ def attempt_score(attempt, discounts=None, marks=None, scaled=STATE) -> float | 
 
 def score_after_commit(attempt, marked, scaled) -> float | None:
     """The score once a commit changed the package's numbers (scaled: its scaled score now). Unless a
-    re-mark or a discount moves it (marked: MARKED, read by the commit), a package that reports its total is
+    re-mark or a discount moves it (`marked`, read by the commit), a package that reports its total is
     scored by that total alone, so no question row is read."""
     if not reads_marks_after_commit(attempt, marked):
         return attempt_score(attempt, discounts={}, marks=[])
@@ -192,14 +192,11 @@ def reads_marks_after_commit(attempt, marked) -> bool:
     return marked or not attempt.max_score or attempt.raw_score is None
 
 
-# Whether a re-mark of the attempt or an active discount of its resource exists: an expression the
-# commit reads along with recording its batch (marked_parameters gives its values).
-MARKED = or_(exists().where(Remark.attempt_id == bindparam("marked_attempt_id")),
-             exists().where(Discount.resource_id == bindparam("marked_resource_id"), Discount.removed_at.is_(None)))
-
-
-def marked_parameters(attempt) -> dict:
-    return {"marked_attempt_id": attempt.id, "marked_resource_id": attempt.resource_id}
+def marked(attempt_id, resource_id):
+    """Whether a re-mark of the attempt or an active discount of its resource exists: an expression (of the
+    attempt's and the resource's ids, as parameters or columns) the commit reads along with recording its batch."""
+    return or_(exists().where(Remark.attempt_id == attempt_id),
+               exists().where(Discount.resource_id == resource_id, Discount.removed_at.is_(None)))
 
 
 def attempt_notes(attempt) -> list[str]:
