@@ -61,10 +61,13 @@ def test_a_commit_logs_elements_sets_state_and_scores(world):
 def test_an_element_without_a_client_time_is_logged_without_one(world):
     attempt = started(*world)
     batch = attempts.parse_batch({"batch_id": "b", "sequence": 1, "elements": [
-        {"key": "cmi.location", "value": "q1"}, {"key": "cmi.suspend_data", "value": "{}", "client_time": "soon"}]})
+        {"key": "cmi.location", "value": "q1"}, {"key": "cmi.suspend_data", "value": "{}", "client_time": "soon"},
+        {"key": "cmi.exit", "value": "", "client_time": 1e30}, {"key": "cmi.mode", "value": "", "client_time": True},
+        {"key": "cmi.entry", "value": "", "client_time": float("nan")}]})
     attempts.commit(attempt.id, attempt.session_key, batch)
     assert [(e.key, e.client_time) for e in CmiElement.query.order_by(CmiElement.id)] == [
-        ("cmi.location", None), ("cmi.suspend_data", None)]
+        ("cmi.location", None), ("cmi.suspend_data", None), ("cmi.exit", None), ("cmi.mode", None),
+        ("cmi.entry", None)]
 
 
 def test_the_same_batch_twice_is_applied_once(world):

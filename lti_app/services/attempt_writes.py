@@ -2,7 +2,7 @@
 
 Every student saves every few seconds, so each statement is built once (per database dialect where they
 differ): building and keying a statement costs more than the database running it. On PostgreSQL a
-batch's elements, values and scores each travel as one JSON array (the keys it reads as one array), a
+batch's elements, values and scores and the keys it reads each travel as one JSON array, a
 handful of parameters whatever the batch's size, so the driver parses each statement once (psycopg caches
 none with over 50 parameters) and the database runs one statement rather than one per row. A save is two
 statements there, because under a class's load its round trips, more than the work of its statements, are
@@ -11,9 +11,10 @@ also records the batch, logs its elements and reads the stored values) and the a
 writes the values and the scores). SQLite, in the process, takes the rows as they are, statement by statement.
 """
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cache
 
-from sqlalchemy import (ARRAY, JSON, Boolean, DateTime, Float, Integer, Text, bindparam, cast, func, insert,
+from sqlalchemy import (JSON, Boolean, Float, Integer, Text, bindparam, cast, func, insert,
                         literal_column, select, true, update)
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,7 +25,6 @@ from ..models.base import UTCDateTime, insert_on_conflict
 from . import marking
 
 ROW_COLUMNS = ("kind", "position", "label", "raw", "max")
-UTC_DATETIME = UTCDateTime()
 
 # The attempt with what a save reads of its resource: the deadline, and whether its scores go to the LMS now.
 LOCK = (select(Attempt).options(joinedload(Attempt.resource, innerjoin=True).load_only(
@@ -69,7 +69,7 @@ def lock_and_record(attempt_id, session_key, batch, now, keys) -> tuple[Attempt 
     if batch.elements:
         db.session.execute(_elements_statement(), [
             {"attempt_id": attempt.id, "batch_id": batch.batch_id, "sequence": batch.sequence, "key": e.key,
-             "value": e.value, "client_time": e.client_time, "server_time": now} for e in batch.elements])
+             "value": e.value, "client_time": _moment(e.client_ms), "server_time": now} for e in batch.elements])
     return attempt, Recorded(row.marked, _stored(attempt_id, keys))
 
 
@@ -78,9 +78,8 @@ def _lock_and_record_in_one(attempt_id, session_key, batch, now, keys):
     taken before the lock: when another save of the attempt committed meanwhile (the row the lock returns is
     not the one the snapshot holds), they are read again, now that nothing else can write them."""
     row = db.session.execute(_locked_and_recorded(), {
-        **_batch_row(attempt_id, batch, now), "session_key": session_key, "keys": list(keys), "elements": [
-            (e.key, e.value, e.client_time and UTC_DATETIME.process_bind_param(e.client_time, None).isoformat())
-            for e in batch.elements]}).first()
+        **_batch_row(attempt_id, batch, now), "session_key": session_key, "keys": list(keys),
+        "elements": [(e.key, e.value, e.client_ms) for e in batch.elements]}).first()
     if row is None:
         return None, None
     if row.recorded is None:
@@ -88,6 +87,10 @@ def _lock_and_record_in_one(attempt_id, session_key, batch, now, keys):
     stored = ({key: (value, sequence) for key, value, sequence in row.stored or ()} if row.fresh
               else _stored(attempt_id, keys))
     return row.Attempt, Recorded(row.marked, stored)
+
+
+def _moment(ms):
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, timezone.utc)
 
 
 def _batch_row(attempt_id, batch, now):
@@ -199,8 +202,9 @@ def _recorded():
 
 def _logged(recorded):
     """The batch's elements appended in order if it was recorded: one JSON array of [key, value, client
-    time], which the driver sends without a Python loop."""
-    given, (key, value, client_time) = _json_rows("elements", Text, Text, DateTime)
+    time in milliseconds], which the driver sends without a Python loop (nor a datetime per element)."""
+    given, (key, value, client_ms) = _json_rows("elements", Text, Text, Float)
+    client_time = func.timezone("UTC", func.to_timestamp(client_ms / 1000))  # stored as UTC without a zone
     batch = _batch_values()
     rows = (select(batch["attempt_id"], batch["batch_id"], batch["sequence"], key, value, client_time,
                    batch["received_at"])
@@ -211,8 +215,9 @@ def _logged(recorded):
 
 def _stored_values():
     """[[key, value, sequence], ...] of the attempt's values of `keys`, as one JSON array."""
+    keys = select(func.json_array_elements_text(bindparam("keys", type_=JSON)))  # dumped in C, as _json_rows says
     return select(func.json_agg(func.json_build_array(VALUES.c.key, VALUES.c.value, VALUES.c.sequence))).where(
-        VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key == func.any(bindparam("keys", type_=ARRAY(Text))))
+        VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key.in_(keys))
 
 
 def _snapshot_is_locked():

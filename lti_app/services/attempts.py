@@ -17,7 +17,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -40,6 +40,7 @@ MAX_ELEMENTS = 5000
 MAX_VALUE_CHARS = 64000
 MAX_STATE_CHARS = 2_000_000
 MAX_SEQUENCE = 2**31 - 1
+CLIENT_MS_RANGE = (-62_135_596_800_000, 253_402_300_799_999)  # the years 1 to 9999, what a datetime holds
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no text column takes them
 SUSPEND = "suspend"
 
@@ -72,7 +73,7 @@ class Access:
 class Element:
     key: str
     value: str
-    client_time: datetime | None
+    client_ms: float | None  # when the player set it, in milliseconds since 1970 as it sends them (Date.now())
 
 
 @dataclass(frozen=True)
@@ -223,20 +224,19 @@ def _element(n, item):
     if UNSTORABLE.search(value):
         raise _refused_element(n, "value", f"The answer {key} contains a character that cannot be saved "
                                            "(U+0000 or a broken character). It was not saved.")
-    return Element(key, value, _client_time(item.get("client_time")))
+    return Element(key, value, _client_ms(item.get("client_time")))
 
 
 def _refused_element(n, field, message):
     return UserFacingError(message, 422, "bad_element", f"elements.{n}.{field}")
 
 
-def _client_time(value):
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value / 1000, timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-    return None
+def _client_ms(value):
+    """The player's time if it is one a datetime can hold (NaN and infinities are not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    lowest, highest = CLIENT_MS_RANGE
+    return value if lowest <= value <= highest else None
 
 
 def _bad(message, param):
