@@ -165,6 +165,7 @@ def test_a_second_window_takes_over(world):
         send(attempt, 1, [("cmi.location", "q1")], key=first_window)
     assert error.value.code == "superseded" and error.value.status == 409
     assert send(attempt, 1, [("cmi.location", "q1")]).status == "open"
+    assert CommitBatch.query.count() == 1 and CmiElement.query.count() == 1  # nothing of the window taken over
 
 
 @pytest.mark.parametrize("payload, param, status", [

@@ -252,7 +252,7 @@ def _batch_values():
 
 @cache
 def _values_statement():
-    """The values of some keys (on PostgreSQL, when the lock's snapshot could not read them)."""
+    """The values of some keys: SQLite's read, and PostgreSQL's when the lock's snapshot could not read them."""
     return select(VALUES.c.key, VALUES.c.value, VALUES.c.sequence).where(
         VALUES.c.attempt_id == bindparam("attempt_id"), VALUES.c.key.in_(bindparam("keys", expanding=True)))
 
